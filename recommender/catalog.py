@@ -1,0 +1,124 @@
+"""The live catalogue: offerings, their vectors, the vector index and a content version, kept in step."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from embeddings import Embedder
+from recommender.index import FaissIndex, VectorIndex, int_id
+from schemas.offering import Offering
+
+logger = logging.getLogger(__name__)
+
+
+def content_digest(offering: Offering) -> bytes:
+    """A digest of everything that defines an offering (order of keys does not matter)."""
+    body = json.dumps(offering.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=8).digest()
+
+
+class Catalog:
+    """Offerings by id, their unit vectors in a :class:`VectorIndex`, and a version that follows the content.
+
+    The version is the XOR of per-offering content digests: two workers holding the same offerings report the
+    same version, whatever order they received them in, and an update costs O(1) to fold in.
+    """
+
+    def __init__(self, dim: int, index: VectorIndex | None = None) -> None:
+        self.dim = dim
+        self.index: VectorIndex = index if index is not None else FaissIndex(dim)
+        self.offerings: dict[str, Offering] = {}
+        self.vectors: dict[str, np.ndarray] = {}
+        self.by_int: dict[int, str] = {}
+        self.by_competence: dict[str, set[str]] = defaultdict(set)
+        self.children: dict[str, set[str]] = defaultdict(set)
+        self._digests: dict[str, int] = {}
+        self._version = 0
+        # Held while mutating, and by readers that need a consistent view across several calls.
+        self.lock = threading.RLock()
+
+    @property
+    def version(self) -> str:
+        """Content version, 16 hex digits (``0000000000000000`` when empty)."""
+        return f"{self._version:016x}"
+
+    def __len__(self) -> int:
+        return len(self.offerings)
+
+    def __contains__(self, offering_id: str) -> bool:
+        return offering_id in self.offerings
+
+    def get(self, offering_id: str) -> Offering | None:
+        return self.offerings.get(offering_id)
+
+    def upsert(self, offerings: Sequence[Offering], vectors: np.ndarray) -> None:
+        """Add or replace offerings with their (already normalised) vectors."""
+        if not offerings:
+            return
+        if len({o.id for o in offerings}) < len(offerings):  # the same id twice: the last one wins
+            last = {o.id: i for i, o in enumerate(offerings)}
+            keep = sorted(last.values())
+            offerings, vectors = [offerings[i] for i in keep], np.asarray(vectors)[keep]
+        held = [int_id(o.id) for o in offerings if o.id in self.offerings]
+        for off in offerings:
+            self._forget(off.id)
+        ids = np.array([int_id(o.id) for o in offerings], dtype=np.int64)
+        if held:  # only replacements pay for IndexIDMap2's removal scan
+            self.index.remove(np.array(held, dtype=np.int64))
+        self.index.add(ids, vectors)
+        for off, iid, vec in zip(offerings, ids, vectors, strict=True):
+            self.offerings[off.id] = off
+            self.vectors[off.id] = np.asarray(vec, dtype=np.float32)
+            self.by_int[int(iid)] = off.id
+            for code in off.competences:
+                self.by_competence[code].add(off.id)
+            if off.part_of:
+                self.children[off.part_of].add(off.id)
+            digest = int.from_bytes(content_digest(off), "big")
+            self._digests[off.id] = digest
+            self._version ^= digest
+
+    def remove(self, offering_ids: Iterable[str]) -> int:
+        """Withdraw offerings; returns how many were present."""
+        present = [oid for oid in offering_ids if oid in self.offerings]
+        if present:
+            self.index.remove(np.array([int_id(o) for o in present], dtype=np.int64))
+        for oid in present:
+            self._forget(oid)
+        return len(present)
+
+    def _forget(self, offering_id: str) -> None:
+        old = self.offerings.pop(offering_id, None)
+        if old is None:
+            return
+        self.vectors.pop(offering_id, None)
+        self.by_int.pop(int_id(offering_id), None)
+        for code in old.competences:
+            self.by_competence[code].discard(offering_id)
+        if old.part_of:
+            self.children[old.part_of].discard(offering_id)
+        self._version ^= self._digests.pop(offering_id)
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[tuple[str, float]]]:
+        """For each query row, the k nearest offerings as (id, cosine similarity)."""
+        scores, ids = self.index.search(queries, k)
+        out = []
+        for row_s, row_i in zip(scores, ids, strict=True):
+            out.append([(self.by_int[int(i)], float(s)) for s, i in zip(row_s, row_i, strict=True) if i >= 0])
+        return out
+
+
+def build_catalog(offerings: Sequence[Offering], embedder: Embedder, index: VectorIndex | None = None) -> Catalog:
+    """A catalogue of these offerings, their texts embedded with ``embedder``."""
+    catalog = Catalog(embedder.dim, index)
+    vectors = embedder.encode([o.embedding_text() for o in offerings])
+    catalog.upsert(list(offerings), vectors)
+    logger.info("catalogue built: %d offerings, version %s", len(catalog), catalog.version)
+    return catalog

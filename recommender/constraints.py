@@ -1,0 +1,268 @@
+"""Hard constraints: what a learner can never be offered, each rejection with a reason a counsellor can read.
+
+The constraints are data: a table of audience tags and who they admit (:data:`AUDIENCE_RULES`), a table of
+patterns that turn the offerings' free-text requirements into checkable kinds (:data:`REQUIREMENT_RULES`), and
+the learner's stated preferences. There is no rule about one offering in particular.
+
+A constraint only rejects on what is known. An unknown language, cost, format or duration does not reject
+(the ranker is more careful with it); a known mismatch always does.
+
+One implementation serves both uses: :func:`rejected_mask` checks every offering of the catalogue at once
+(NumPy, for :meth:`Recommender.recommend`), :func:`violations` runs the same rules on one offering and says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from schemas.assessment import AssessmentCompleted
+from schemas.offering import Offering
+
+SENIOR_AGE = 60
+ADULT_AGE = 18
+# Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
+_NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
+
+
+@dataclass(frozen=True)
+class LearnerProfile:
+    """What the constraints and the ranker need to know about a learner, resolved once per request."""
+
+    languages: frozenset[str]
+    status: str | None
+    age: int | None
+    formats: frozenset[str]
+    free_only: bool
+    max_hours: float | None
+    has_organisation: bool
+    role: str | None = None
+
+    @classmethod
+    def from_event(cls, event: AssessmentCompleted) -> LearnerProfile:
+        """The profile of the learner of an assessment event."""
+        prefs = event.preferences
+        langs = set(event.learner.languages)
+        if prefs and prefs.languages:
+            pref_langs = {lang.lower() for lang in prefs.languages}
+            langs = langs & pref_langs if langs else pref_langs
+        return cls(
+            languages=frozenset(langs),
+            status=event.learner.status,
+            age=event.learner.age,
+            formats=frozenset(prefs.formats) if prefs else frozenset(),
+            free_only=bool(prefs and prefs.cost == "free"),
+            max_hours=prefs.max_hours if prefs else None,
+            has_organisation=bool(event.learner.organisation_id),
+            role=event.target.role if event.target else None,
+        )
+
+    def is_adult(self) -> bool:
+        """Visibly an adult: by age, or by a status only adults hold."""
+        if self.age is not None:
+            return self.age >= ADULT_AGE
+        return self.status not in (None, "student")
+
+
+# ---- audience: a tag either admits everyone (absent here) or only learners who visibly belong to it ----
+AUDIENCE_RULES: dict[str, Callable[[LearnerProfile], bool]] = {
+    "youth": lambda p: not p.is_adult(),  # youth-only offers are for minors (eval README: not for an adult)
+    "jobseekers": lambda p: p.status == "jobseeker",
+    "seniors": lambda p: p.status == "retired" or (p.age is not None and p.age >= SENIOR_AGE),
+    "students": lambda p: p.status == "student",
+    "teachers": lambda p: False,  # nothing in an assessment shows a teacher's post
+}
+
+
+# ---- requirements: free text -> a kind the profile can be checked against ----
+@dataclass(frozen=True)
+class RequirementRule:
+    """A pattern over requirement texts and the check of the learner it implies.
+
+    ``check(profile, match)`` returns True when the learner visibly cannot meet the requirement.
+    """
+
+    kind: str
+    pattern: re.Pattern[str]
+    check: Callable[[LearnerProfile, re.Match[str]], bool]
+    implies_audience: str | None = None  # the audience tag an offering with this requirement is in fact for
+
+
+def _age_min_fails(p: LearnerProfile, m: re.Match[str]) -> bool:
+    return p.age is not None and p.age < int(m.group(1))
+
+
+def _age_range_fails(p: LearnerProfile, m: re.Match[str]) -> bool:
+    low, high = int(m.group(1)), int(m.group(2))
+    if p.age is not None:
+        return not low <= p.age <= high
+    return high < ADULT_AGE and p.is_adult()  # a children's age group, and the learner is visibly an adult
+
+
+REQUIREMENT_RULES: tuple[RequirementRule, ...] = (
+    RequirementRule("referral", re.compile(r"\breferral\b", re.I), lambda p, m: True),
+    RequirementRule("teacher_post", re.compile(r"\bteachers?\b", re.I), lambda p, m: True),
+    RequirementRule(
+        "registered_jobseeker",
+        re.compile(r"registered (?:jobseeker|with adem)|\bjobseeker aged\b", re.I),
+        lambda p, m: p.status != "jobseeker",
+        implies_audience="jobseekers",
+    ),
+    RequirementRule("age_range", re.compile(r"\baged? (\d{1,2})\s*[-–]\s*(\d{1,2})\b", re.I), _age_range_fails),
+    RequirementRule("age_min", re.compile(r"\b(?:aged?|age) (\d{1,2})\s*\+", re.I), _age_min_fails),
+    RequirementRule(
+        "public_sector",
+        re.compile(r"\b(?:state|public[- ]sector) (?:/ )?(?:public-sector )?employee", re.I),
+        lambda p, m: p.status is not None and p.status not in ("employee",),
+    ),
+    RequirementRule(
+        "employer",
+        re.compile(r"\b(?:organisation enrolled|employer participating|team of|luxembourg-based organisation)", re.I),
+        lambda p, m: p.status in _NO_EMPLOYER,
+    ),
+)
+
+
+def requirement_kinds(off: Offering) -> list[tuple[RequirementRule, re.Match[str], str]]:
+    """The checkable requirements of an offering: (rule, match, original text)."""
+    found = []
+    for text in off.requirements:
+        for rule in REQUIREMENT_RULES:
+            m = rule.pattern.search(text)
+            if m:
+                found.append((rule, m, text))
+                break
+    return found
+
+
+# ---- the catalogue side, encoded once per catalogue version ----
+@dataclass
+class OfferingFacts:
+    """The facts of a list of offerings that the rules read, as arrays (row i = offerings[i])."""
+
+    offerings: list[Offering]
+    active: np.ndarray
+    lang_bits: np.ndarray  # uint64, one bit per teaching language (0: unknown)
+    free: np.ndarray  # 1 free, 0 paid, -1 unknown
+    format: np.ndarray  # index into FORMATS, -1 unknown
+    duration: np.ndarray  # NaN when unknown
+    audience_bits: np.ndarray  # int64, one bit per restricted tag of an offering open to no one else
+    requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
+    with_requirements: np.ndarray  # indices of offerings with a checkable requirement
+    lang_index: dict[str, int]
+
+    @classmethod
+    def build(cls, offerings: list[Offering]) -> OfferingFacts:
+        """Encode the offerings."""
+        langs = sorted({lang for o in offerings for lang in o.languages})[:63]
+        index = {lang: i for i, lang in enumerate(langs)}
+        reqs = [requirement_kinds(o) for o in offerings]
+        return cls(
+            offerings=offerings,
+            active=np.array([o.status == "active" for o in offerings], dtype=bool),
+            lang_bits=np.array(
+                [sum(1 << index[lg] for lg in o.languages if lg in index) for o in offerings], dtype=np.uint64
+            ),
+            free=np.array([-1 if o.cost.free is None else int(o.cost.free) for o in offerings], dtype=np.int8),
+            format=np.array([FORMATS.index(o.format) if o.format else -1 for o in offerings], dtype=np.int8),
+            duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
+            audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
+            requirements=reqs,
+            with_requirements=np.array([i for i, r in enumerate(reqs) if r], dtype=np.int64),
+            lang_index=index,
+        )
+
+
+FORMATS = ("online", "in_person", "blended")
+_AUDIENCE_BIT = {tag: 1 << i for i, tag in enumerate(AUDIENCE_RULES)}
+
+
+def _restricted_bits(audience: list[str]) -> int:
+    """The bits of the restricted tags, when the offering has no tag open to everyone (else 0)."""
+    if not audience or not set(audience) <= AUDIENCE_RULES.keys():
+        return 0
+    return sum(_AUDIENCE_BIT[tag] for tag in audience)
+
+
+def _language_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+    if not p.languages:
+        return np.zeros(len(f.offerings), dtype=bool)
+    mine = np.uint64(sum(1 << f.lang_index[lang] for lang in p.languages if lang in f.lang_index))
+    return (f.lang_bits != 0) & ((f.lang_bits & mine) == 0)
+
+
+def _audience_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+    admitted = sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](p))
+    return (f.audience_bits != 0) & ((f.audience_bits & admitted) == 0)
+
+
+def _format_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+    if not p.formats:
+        return np.zeros(len(f.offerings), dtype=bool)
+    allowed = [FORMATS.index(x) for x in p.formats]
+    return (f.format >= 0) & ~np.isin(f.format, allowed)
+
+
+def _requirement_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+    out = np.zeros(len(f.offerings), dtype=bool)
+    for i in f.with_requirements:
+        out[i] = any(r.check(p, m) for r, m, _ in f.requirements[i])
+    return out
+
+
+# name -> (vectorised check, reason for one offering)
+RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray], Callable[..., str]]] = {
+    "status": (lambda f, p: ~f.active, lambda o, p: f"status is {o.status}"),
+    "language": (
+        _language_rejects,
+        lambda o, p: f"taught in {', '.join(o.languages)}, not in a language of the learner "
+        f"({', '.join(sorted(p.languages))})",
+    ),
+    "cost": (
+        lambda f, p: (f.free == 0) if p.free_only else np.zeros(len(f.offerings), bool),
+        lambda o, p: "not free, and the learner asked for free offerings",
+    ),
+    "format": (
+        _format_rejects,
+        lambda o, p: f"format {o.format} is not among the learner's ({', '.join(sorted(p.formats))})",
+    ),
+    "max_hours": (
+        lambda f, p: (np.nan_to_num(f.duration, nan=0.0) > p.max_hours)
+        if p.max_hours is not None
+        else np.zeros(len(f.offerings), bool),
+        lambda o, p: f"{o.duration_hours:g} h is above the learner's maximum of {p.max_hours:g} h",
+    ),
+    "audience": (
+        _audience_rejects,
+        lambda o, p: f"reserved for {', '.join(sorted(o.audience))}, which the learner visibly is not",
+    ),
+    "requirement": (
+        _requirement_rejects,
+        lambda o, p: "requires "
+        + "; ".join(t for r, m, t in requirement_kinds(o) if r.check(p, m)),
+    ),
+}
+
+
+def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Which offerings no rule admits for this learner, and the mask of each rule."""
+    per_rule = {name: check(facts, profile) for name, (check, _) in RULES.items()}
+    out = np.zeros(len(facts.offerings), dtype=bool)
+    for mask in per_rule.values():
+        out |= mask
+    return out, per_rule
+
+
+def violations(off: Offering, profile: LearnerProfile) -> list[tuple[str, str]]:
+    """Every rule this offering breaks for this learner, as (rule name, reason); empty when it may be offered."""
+    facts = OfferingFacts.build([off])
+    return [(name, describe(off, profile)) for name, (check, describe) in RULES.items() if check(facts, profile)[0]]
+
+
+def violation(off: Offering, profile: LearnerProfile) -> str | None:
+    """The first reason this offering must not be proposed to this learner, or None when it may be."""
+    found = violations(off, profile)
+    return found[0][1] if found else None

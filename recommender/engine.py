@@ -1,0 +1,291 @@
+"""The recommender: an assessment in, a ranked, explained list and an ordered path out.
+
+Plain Python: no event loop, broker or web framework. The stream agent and the API call :meth:`recommend`.
+The model is used once, when the recommender starts (competence descriptors); a request only reads arrays.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+
+from embeddings import Embedder
+from recommender.catalog import Catalog
+from recommender.constraints import RULES, LearnerProfile, rejected_mask
+from recommender.explain import rivals, why
+from recommender.features import CatalogFeatures, audience_bits
+from recommender.funding import funding_for
+from recommender.gaps import compute_gaps
+from recommender.paths import build_path, resolve
+from recommender.ranking import Adjustments, Candidate, Scored, audience_affinity, score_all, select
+from schemas.assessment import AssessmentCompleted
+from schemas.framework import Framework, load_framework
+from schemas.offering import Offering
+from schemas.recommendation import Gap, Item, ModelInfo, RecommendationGenerated, Rejection
+
+logger = logging.getLogger(__name__)
+
+RANKER_VERSION = "hybrid-v2"
+# uuid5 namespace: recommendation_id = uuid5(NS, event_id) so a redelivered event maps to the same id.
+RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
+_PROFILE_CACHE = 4096
+_RANKED_PER_PROFILE = 256
+MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
+OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
+OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
+BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
+
+
+def _broad(mine: int) -> int:
+    """The audience bits that count as open for this learner: the public, and the broad groups they are in."""
+    return audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
+
+
+def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
+    """The id of the recommendation an assessment event yields (stable across redeliveries)."""
+    return uuid.uuid5(RECOMMENDATION_NS, str(event_id))
+
+
+@dataclass(frozen=True)
+class _ProfileView:
+    """What a learner profile makes of the whole catalogue (cached per profile and catalogue version)."""
+
+    rejected: np.ndarray
+    per_rule: dict[str, np.ndarray]
+    affinity: np.ndarray
+    certainty: np.ndarray
+    reasons: dict[int, Rejection] = field(default_factory=dict)  # filled on first use
+    reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
+    ranked: dict[tuple, tuple[list[Candidate], list[Rejection]]] = field(default_factory=dict)  # per gaps
+
+
+def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
+    """The audience tags the learner visibly belongs to (from status, age and the target role's audience)."""
+    groups = {
+        "jobseeker": {"jobseekers"},
+        "employee": {"employees"},
+        "self-employed": {"smes", "managers"},
+        "retired": {"seniors"},
+        "student": {"students"},
+    }.get(profile.status or "", set())
+    if not profile.is_adult():
+        groups.add("youth")
+    if profile.age is not None and profile.age >= 60:
+        groups.add("seniors")
+    if profile.role:
+        words = fw.role(profile.role).audience.lower()
+        groups |= {tag for key, tag in (("sme", "smes"), ("it staff", "it_staff"), ("jobseeker", "jobseekers"),
+                                        ("employee", "employees")) if key in words}
+    return groups
+
+
+class Recommender:
+    """Gaps, candidates, hard constraints, ranking, path and explanations.
+
+    Args:
+        catalog: the live catalogue (shared with whoever updates it).
+        embedder: used once here for the competence descriptors; never in :meth:`recommend`.
+        funding: the funding schemes.
+        max_items: how many ranked items a recommendation carries.
+        semantic_k: how many FAISS neighbours of each competence descriptor are candidates.
+    """
+
+    def __init__(
+        self,
+        catalog: Catalog,
+        embedder: Embedder,
+        funding: Sequence[Offering] = (),
+        framework: Framework | None = None,
+        max_items: int = 10,
+        semantic_k: int = 30,
+    ) -> None:
+        self.catalog = catalog
+        self.framework = framework or load_framework()
+        self.funding = list(funding)
+        self.max_items = max_items
+        self.semantic_k = semantic_k
+        self.model_info = ModelInfo(embedding_model=embedder.name, ranker=RANKER_VERSION)
+        codes = sorted(self.framework.competences)
+        vecs = embedder.encode([self.framework.competences[c].descriptor for c in codes])
+        self.gap_vectors: dict[str, np.ndarray] = dict(zip(codes, vecs, strict=True))
+        self._features: CatalogFeatures | None = None
+        self._views: dict[LearnerProfile, _ProfileView] = {}
+
+    def features(self) -> CatalogFeatures:
+        """The catalogue's arrays, rebuilt when the catalogue's content version changes."""
+        if self._features is None or self._features.version != self.catalog.version:
+            self._features = CatalogFeatures.build(self.catalog, self.gap_vectors, self.semantic_k)
+            self._views.clear()
+            logger.info("ranking features built for catalogue version %s", self._features.version)
+        return self._features
+
+    def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> _ProfileView:
+        view = self._views.get(profile)
+        if view is None:
+            rejected, per_rule = rejected_mask(f.facts, profile)
+            mine = audience_bits(learner_groups(profile, self.framework))
+            view = _ProfileView(
+                rejected, per_rule, audience_affinity(f.audience_bits, mine, _broad(mine)),
+                _certainty(f, profile),
+            )
+            if len(self._views) >= _PROFILE_CACHE:
+                self._views.clear()
+            self._views[profile] = view
+        return view
+
+    def recommend(
+        self,
+        event: AssessmentCompleted,
+        now: datetime | None = None,
+        completed: set[str] | None = None,
+        adjustments: Adjustments | None = None,
+    ) -> RecommendationGenerated:
+        """The recommendation for one assessment event.
+
+        Args:
+            now: the generation time (default: the clock).
+            completed: offering ids the learner has completed (they meet prerequisites, are not proposed).
+            adjustments: ``{(offering_id, competence): factor}`` from counsellor reviews and learner feedback;
+                multiplies what the offering is worth for that gap (0 removes it for that gap, 2 doubles it).
+        """
+        gaps = compute_gaps(event, self.framework)
+        profile = LearnerProfile.from_event(event)
+        chosen: list[Candidate] = []
+        rejected: list[Rejection] = []
+        notes: list[str] = []
+        if gaps:
+            chosen, rejected = self._ranked(gaps, profile, completed or set(), adjustments)
+        items = [self._item(c, rival, gaps, profile) for c, rival in zip(chosen, rivals(chosen), strict=True)]
+        allowed = self._allowed(profile)
+        path, blocked = build_path(
+            [self.catalog.offerings[c.offering_id] for c in chosen], gaps, self.catalog, allowed,
+            completed=completed, hours_per_week=event.preferences.hours_per_week if event.preferences else None,
+        )
+        notes += [f"{oid}: its prerequisites cannot be met, so it is not in the path" for oid in sorted(blocked)]
+        if gaps and not items:
+            notes.append("No offering in the catalogue fits this learner's gaps and constraints.")
+        if path.uncovered:
+            notes.append("No recommended offering works on " + ", ".join(path.uncovered) + " yet.")
+        return RecommendationGenerated(
+            recommendation_id=recommendation_id(event.event_id),
+            event_id=event.event_id,
+            learner_id=event.learner.id,
+            assessment_id=event.assessment.id,
+            generated_at=now or datetime.now(UTC),
+            gaps=gaps,
+            items=items,
+            path=path,
+            model=self.model_info,
+            catalog_version=self.catalog.version,
+            notes=notes,
+            rejected=rejected,
+        )
+
+    def _allowed(self, profile: LearnerProfile):  # noqa: ANN202 - a predicate over offerings
+        f = self.features()
+        view = self._view(f, profile)
+        return lambda off: off.id in f.row and not view.rejected[f.row[off.id]]
+
+    def _ranked(
+        self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
+    ) -> tuple[list[Candidate], list[Rejection]]:
+        """:meth:`_rank`, remembered per profile and gaps while the catalogue does not change.
+
+        Learners with the same constraints and the same gaps get the same ranking (Pix levels are coarse, so
+        this is common); with completed offerings or adjustments the ranking is always computed afresh.
+        """
+        if completed or adjustments:
+            return self._rank(gaps, profile, completed, adjustments)
+        view = self._view(self.features(), profile)
+        key = tuple((g.competence, g.current, g.target, g.priority) for g in gaps)
+        hit = view.ranked.get(key)
+        if hit is None:
+            hit = view.ranked[key] = self._rank(gaps, profile, completed, adjustments)
+            if len(view.ranked) > _RANKED_PER_PROFILE:
+                view.ranked.pop(next(iter(view.ranked)))
+        return hit
+
+    def _rank(
+        self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
+    ) -> tuple[list[Candidate], list[Rejection]]:
+        f = self.features()
+        view = self._view(f, profile)
+        allowed = ~view.rejected
+        if completed:
+            allowed = allowed.copy()
+            allowed[[f.row[c] for c in completed if c in f.row]] = False
+        scored = score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments)
+        is_allowed = self._allowed(profile)
+        have = set(completed)
+
+        def feasible(row: int) -> bool:
+            off = self.catalog.offerings[f.ids[row]]
+            if not off.prerequisites:
+                return True
+            if have:
+                return resolve(off, self.catalog, is_allowed, have) is not None
+            if row not in view.reachable:
+                view.reachable[row] = resolve(off, self.catalog, is_allowed, have) is not None
+            return view.reachable[row]
+
+        chosen = select(scored, f, self.max_items, feasible)
+        return chosen, self._rejections(f, view, gaps, profile, scored)
+
+    def _rejections(
+        self, f: CatalogFeatures, view: _ProfileView, gaps: list[Gap], profile: LearnerProfile, scored: Scored
+    ) -> list[Rejection]:
+        cols = [f.col[g.competence] for g in gaps]
+        weight = f.tags[:, cols] @ np.array([g.priority for g in gaps])  # gap priority an offering is tagged with
+        weight[~view.rejected] = 0.0
+        out = []
+        for row in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist():
+            if weight[row] <= 0:
+                break
+            if row not in view.reasons:
+                name = next(n for n, mask in view.per_rule.items() if mask[row])
+                off = self.catalog.offerings[f.ids[row]]
+                view.reasons[row] = Rejection(offering_id=off.id, rule=name, reason=RULES[name][1](off, profile))
+            out.append(view.reasons[row])
+        room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
+        out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]
+        return out
+
+    def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile) -> Item:
+        off = self.catalog.offerings[cand.offering_id]
+        return Item(
+            offering_id=off.id,
+            title=off.title,
+            provider=off.provider_name,
+            score=cand.score,
+            addresses=[g.competence for g in cand.addresses],
+            level_from=off.level_min,
+            level_to=off.level_max,
+            why=why(cand, off, rival, gaps, self.catalog),
+            score_breakdown=cand.parts,
+            url=off.url,
+            format=off.format,
+            languages=off.languages,
+            duration_hours=off.duration_hours,
+            free=off.cost.free,
+            funding=funding_for(off, profile, self.funding),
+        )
+
+
+def _certainty(f: CatalogFeatures, p: LearnerProfile) -> np.ndarray:
+    """A penalty (<= 0) per offering for what the catalogue does not know and the learner cares about."""
+    facts = f.facts
+    pen = -OPEN_REQUIREMENT_COST * np.minimum(f.open_requirements, 3)
+    if p.languages:
+        pen = pen - 0.05 * (facts.lang_bits == 0)
+    if p.free_only:
+        pen = pen - 0.08 * (facts.free == -1)
+    if p.max_hours is not None:
+        pen = pen - 0.04 * np.isnan(facts.duration)
+    if p.formats:
+        pen = pen - 0.04 * (facts.format == -1)
+    return pen

@@ -1,0 +1,146 @@
+"""Judged learner cases and the quality measures of ``../shared/eval/README.md``.
+
+- nDCG@5 of the ranked offering ids against the graded ``relevant`` map (ideal order from the grades), mean
+  over the cases that are not ``expect_empty``;
+- violations@10: items in the top 10 that are ``forbidden`` or break a hard constraint any reader of the
+  catalogue can check (checked here independently of :mod:`recommender.constraints`);
+- empty-correct: the ``expect_empty`` cases that get no items.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from schemas.assessment import AssessmentCompleted
+from schemas.errors import UpskillError, describe_validation_error
+from schemas.offering import Offering
+
+Method = Callable[[AssessmentCompleted], list[str]]
+
+
+class CasesFileError(UpskillError):
+    """A judged-cases file that cannot be read (names the file and line)."""
+
+
+@dataclass(frozen=True)
+class JudgedCase:
+    """One learner with graded offerings (3 ideal, 2 good, 1 acceptable) and forbidden ones."""
+
+    case: str
+    note: str
+    event: AssessmentCompleted
+    relevant: dict[str, int]
+    forbidden: frozenset[str]
+    expect_empty: bool
+
+
+def load_cases(path: Path) -> list[JudgedCase]:
+    """The cases of a JSON Lines file in the format of ``dev-cases.jsonl``."""
+    cases = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise CasesFileError(f"{path}: cannot read: {exc}") from exc
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            raw = json.loads(line)
+            cases.append(
+                JudgedCase(
+                    case=str(raw.get("case", f"line-{n}")),
+                    note=str(raw.get("note", "")),
+                    event=AssessmentCompleted.model_validate(raw["event"]),
+                    relevant={k: int(v) for k, v in raw.get("relevant", {}).items()},
+                    forbidden=frozenset(raw.get("forbidden", [])),
+                    expect_empty=bool(raw.get("expect_empty", False)),
+                )
+            )
+        except ValidationError as exc:
+            raise CasesFileError(f"{path}:{n}: event: {describe_validation_error(exc)}") from exc
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
+            raise CasesFileError(f"{path}:{n}: not a judged case ({exc})") from exc
+    return cases
+
+
+def ndcg_at(ranked: Sequence[str], relevant: Mapping[str, int], k: int = 5) -> float:
+    """Normalised discounted cumulative gain of the first k ids (gain = grade, log2 discount)."""
+    dcg = sum(relevant.get(oid, 0) / math.log2(i + 2) for i, oid in enumerate(ranked[:k]))
+    ideal = sorted(relevant.values(), reverse=True)[:k]
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal))
+    return dcg / idcg if idcg > 0 else 0.0
+
+
+def hard_violation(off: Offering, event: AssessmentCompleted) -> str | None:
+    """A hard constraint any reader of the catalogue can check, as the eval README lists them."""
+    learner, prefs = event.learner, event.preferences
+    status = learner.status
+    if off.status != "active":
+        return "not active"
+    if learner.languages and off.languages and not set(off.languages) & set(learner.languages):
+        return "no teaching language of the learner"
+    if prefs and prefs.cost == "free" and off.cost.free is False:
+        return "not free"
+    if prefs and prefs.formats and off.format and off.format not in prefs.formats:
+        return "format"
+    if prefs and prefs.max_hours and off.duration_hours and off.duration_hours > prefs.max_hours:
+        return "too long"
+    adult = learner.age >= 18 if learner.age is not None else status not in (None, "student")
+    excludes = {"youth": adult, "jobseekers": status == "employee", "seniors": status != "retired"}
+    if off.audience and all(excludes.get(tag, False) for tag in off.audience):
+        return "audience excludes the learner"
+    return None
+
+
+def violations_at(ranked: Sequence[str], case: JudgedCase, catalog: Mapping[str, Offering], k: int = 10) -> int:
+    """How many of the first k ids are forbidden for the case or break a checkable hard constraint."""
+    bad = 0
+    for oid in ranked[:k]:
+        off = catalog.get(oid)
+        if oid in case.forbidden or (off is not None and hard_violation(off, case.event)):
+            bad += 1
+    return bad
+
+
+@dataclass
+class Score:
+    """One method's figures over a set of cases."""
+
+    name: str
+    ndcg5: float = 0.0
+    violations10: int = 0
+    empty_correct: int = 0
+    empty_cases: int = 0
+    per_case: dict[str, float] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, object]:
+        """JSON-ready figures."""
+        return {
+            "method": self.name,
+            "ndcg@5": round(self.ndcg5, 4),
+            "violations@10": self.violations10,
+            "empty_correct": f"{self.empty_correct}/{self.empty_cases}",
+            "per_case_ndcg@5": {k: round(v, 4) for k, v in self.per_case.items()},
+        }
+
+
+def evaluate(name: str, method: Method, cases: Sequence[JudgedCase], catalog: Mapping[str, Offering]) -> Score:
+    """Run a method over the cases and measure it."""
+    score = Score(name)
+    for case in cases:
+        ranked = method(case.event)
+        score.violations10 += violations_at(ranked, case, catalog)
+        if case.expect_empty:
+            score.empty_cases += 1
+            score.empty_correct += int(not ranked)
+        else:
+            score.per_case[case.case] = ndcg_at(ranked, case.relevant)
+    graded = list(score.per_case.values())
+    score.ndcg5 = sum(graded) / len(graded) if graded else 0.0
+    return score

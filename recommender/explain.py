@@ -1,0 +1,84 @@
+"""Plain-language reasons, in the style of a counsellor's note.
+
+Each item says which gaps it works on and between which levels, how it is taken, and why it was ranked above
+the closest alternative (the next item working on the same gaps), from the largest weighted difference of
+their score parts.
+"""
+
+from __future__ import annotations
+
+from recommender.catalog import Catalog
+from recommender.ranking import WEIGHTS, Candidate
+from schemas.offering import Offering
+from schemas.recommendation import Gap
+
+_FORMAT = {"online": "online", "in_person": "in person", "blended": "blended (online and in person)"}
+_REASON = {
+    "coverage": "covers more of the learner's priority gaps",
+    "level_fit": "sits closer to the learner's next level",
+    "similarity": "matches the gaps' content more closely",
+    "focus": "is more focused on these gaps",
+    "audience": "is made for learners in the same situation",
+    "certainty": "the catalogue knows more about it (language, cost, duration)",
+}
+
+
+def practical(off: Offering) -> str:
+    """Format, languages, hours and cost, as far as the catalogue knows them."""
+    bits = []
+    if off.format:
+        bits.append(_FORMAT.get(off.format, off.format))
+    if off.languages:
+        bits.append("in " + "/".join(off.languages))
+    if off.duration_hours:
+        bits.append(f"{off.duration_hours:g} h")
+    if off.cost.free is True:
+        bits.append("free")
+    elif off.cost.free is False:
+        bits.append("paid" + (f" (EUR {off.cost.amount_eur:g})" if off.cost.amount_eur else ""))
+    return ", ".join(bits)
+
+
+def _levels(off: Offering) -> str:
+    if off.level_min is None or off.level_max is None:
+        return "its level is not stated by the provider"
+    if off.level_min == off.level_max:
+        return f"it works at level {off.level_min}"
+    return f"it works from level {off.level_min} to {off.level_max}"
+
+
+def _gap_text(g: Gap) -> str:
+    return f"{g.name or g.competence} ({g.competence}, level {g.current} → {g.target})"
+
+
+def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
+    if rival is None:
+        return ""
+    part = max(
+        _REASON,
+        key=lambda k: WEIGHTS.get(k, 1.0) * (cand.parts.get(k, 0.0) - rival.parts.get(k, 0.0)),
+    )
+    title = catalog.offerings[rival.offering_id].title
+    return f" Ranked above “{title}” because it {_REASON[part]}."
+
+
+def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
+    """For each item, the closest alternative it was ranked above: the next item working on a same gap."""
+    codes = [frozenset(g.competence for g in c.addresses) for c in chosen]
+    out: list[Candidate | None] = []
+    for i, mine in enumerate(codes):
+        out.append(next((chosen[j] for j in range(i + 1, len(chosen)) if mine & codes[j]), None))
+    return out
+
+
+def why(cand: Candidate, off: Offering, rival: Candidate | None, gaps: list[Gap], catalog: Catalog) -> str:
+    """Two or three sentences: what it closes, at which levels, how it is taken, and why it won."""
+    text = "Works on " + "; ".join(_gap_text(g) for g in cand.addresses) + f". {_levels(off).capitalize()}"
+    how = practical(off)
+    text += f"; {how}." if how else "."
+    if gaps and cand.addresses and cand.addresses[0].competence == gaps[0].competence:
+        text += " This is the learner's most pressing gap."
+    text += _versus(cand, rival, catalog)
+    if cand.semantic_only:
+        text += " Matched on its description (the provider did not tag this competence)."
+    return text

@@ -1,0 +1,222 @@
+"""The catalogue as arrays: what ranking reads on every request, computed once per catalogue version.
+
+Nothing here calls the model: offering vectors come from the catalogue, competence-descriptor vectors are
+computed once when the recommender starts, and the FAISS neighbours of each descriptor are searched once per
+catalogue version and kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import get_args
+
+import numpy as np
+
+from recommender.catalog import Catalog
+from recommender.constraints import OfferingFacts, requirement_kinds
+from schemas.offering import Audience, Offering
+
+logger = logging.getLogger(__name__)
+
+# How much of a gap a broad kind of offering is likely to teach the learner (1.0: a focused course).
+_MAX_TITLE_WORDS = 12
+KIND_FOCUS = {
+    "catalogue_area": 0.45,
+    "programme": 0.8,
+    "academy": 0.75,
+    "admission": 0.7,
+    "assessment": 0.35,
+    "course_stream": 0.85,
+    "learning_track": 0.85,
+}
+
+
+AUDIENCE_BITS = {tag: 1 << i for i, tag in enumerate(get_args(Audience))}
+
+
+def audience_bits(tags: Iterable[str]) -> int:
+    """The bit set of audience tags (unknown tags are ignored)."""
+    return sum(AUDIENCE_BITS.get(t, 0) for t in set(tags))
+
+
+@dataclass
+class CatalogFeatures:
+    """Row i of every array describes ``ids[i]``; column j of per-competence arrays is ``codes[j]``."""
+
+    version: str
+    ids: list[str]
+    row: dict[str, int]
+    codes: list[str]
+    col: dict[str, int]
+    tags: np.ndarray  # (n, c) bool: the offering is tagged with the competence
+    n_tags: np.ndarray  # (n,) number of tags
+    level_min: np.ndarray  # (n,) float, NaN unknown
+    level_max: np.ndarray
+    similarity: np.ndarray  # (n, c) cosine of offering text and competence descriptor
+    gram: np.ndarray  # (c, c) cosine between competence descriptors
+    centrality: np.ndarray  # (n, c) similarity relative to the offering's most similar tagged competence
+    retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
+    kind_focus: np.ndarray  # (n,)
+    related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
+    descendants: list[np.ndarray]  # rows that are a part of row i (transitively)
+    wholes: list[int]  # rows that have parts
+    stands_for: np.ndarray  # (n,) row of the whole a part can only be taken within (after its siblings), or -1
+    prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
+    audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
+    open_requirements: np.ndarray  # (n,) requirements in words that no rule checks (prior skills, ...)
+    facts: OfferingFacts
+
+    @classmethod
+    def build(cls, catalog: Catalog, descriptors: dict[str, np.ndarray], semantic_k: int) -> CatalogFeatures:
+        """Encode the catalogue; ``descriptors`` maps competence codes to unit vectors."""
+        ids = sorted(catalog.offerings)
+        row = {oid: i for i, oid in enumerate(ids)}
+        codes = sorted(descriptors)
+        col = {c: j for j, c in enumerate(codes)}
+        offs = [catalog.offerings[oid] for oid in ids]
+        tags = np.zeros((len(ids), len(codes)), dtype=bool)
+        for i, off in enumerate(offs):
+            tags[i, [col[c] for c in off.competences if c in col]] = True
+        desc = np.stack([descriptors[c] for c in codes]) if codes else np.zeros((0, catalog.dim), np.float32)
+        vecs = np.stack([catalog.vectors[oid] for oid in ids]) if ids else np.zeros((0, catalog.dim), np.float32)
+        sim = (vecs @ desc.T).astype(np.float32)
+        retrieved = np.zeros_like(tags)
+        if ids:
+            for j, hits in enumerate(catalog.search(desc, semantic_k)):
+                retrieved[[row[oid] for oid, _ in hits if oid in row], j] = True
+        return cls(
+            version=catalog.version,
+            ids=ids,
+            row=row,
+            codes=codes,
+            col=col,
+            tags=tags,
+            n_tags=tags.sum(axis=1),
+            level_min=np.array([np.nan if o.level_min is None else o.level_min for o in offs], dtype=float),
+            level_max=np.array([np.nan if o.level_max is None else o.level_max for o in offs], dtype=float),
+            similarity=sim,
+            centrality=_centrality(sim, tags),
+            gram=(desc @ desc.T).astype(np.float32),
+            retrieved=retrieved,
+            kind_focus=np.array([KIND_FOCUS.get(o.kind, 1.0) for o in offs], dtype=float),
+            related=_families(offs, row),
+            descendants=(desc_rows := _descendants(offs, row)),
+            wholes=[i for i, d in enumerate(desc_rows) if len(d)],
+            prereq_steps=_prereq_steps(offs, row) + _named_in_requirements(offs),
+            audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
+            stands_for=_stands_for(offs, row),
+            open_requirements=np.array(
+                [len(o.requirements) - len(requirement_kinds(o)) for o in offs], dtype=float
+            ),
+            facts=OfferingFacts.build(offs),
+        )
+
+
+def _families(offs: list, row: dict[str, int]) -> list[np.ndarray]:
+    """For each offering, the rows of its ancestors and descendants along ``part_of``."""
+    parent = {i: row.get(o.part_of) for i, o in enumerate(offs) if o.part_of}
+    ancestors: dict[int, set[int]] = {}
+    for i in range(len(offs)):
+        seen: set[int] = set()
+        p = parent.get(i)
+        while p is not None and p not in seen and p != i:
+            seen.add(p)
+            p = parent.get(p)
+        ancestors[i] = seen
+    family: list[set[int]] = [set(a) for a in ancestors.values()]
+    for i, anc in ancestors.items():
+        for a in anc:
+            family[a].add(i)
+    return [np.array(sorted(f), dtype=np.int64) for f in family]
+
+
+def _centrality(sim: np.ndarray, tags: np.ndarray) -> np.ndarray:
+    """How central each competence is to an offering's text, compared with its other tagged competences.
+
+    A ratio within one offering's text, so a French or German description is not penalised against English
+    descriptors; 1 for the competence its text is closest to, and for offerings without tags.
+    """
+    top = np.where(tags, sim, -np.inf).max(axis=1, initial=-np.inf)
+    top = np.where(np.isfinite(top) & (top > 0), top, 1.0)
+    return np.clip(sim / top[:, None], 0.0, 1.0).astype(np.float32)
+
+
+def _audience(off: Offering) -> set[str]:
+    """The stated audience and the one its requirements imply (a registered-jobseeker course is for jobseekers)."""
+    implied = {r.implies_audience for r, _, _ in requirement_kinds(off) if r.implies_audience}
+    return set(off.audience) | implied
+
+
+def _descendants(offs: list, row: dict[str, int]) -> list[np.ndarray]:
+    """For each offering, the rows of its parts, their parts, and so on."""
+    children: dict[int, list[int]] = {}
+    for i, o in enumerate(offs):
+        if o.part_of in row:
+            children.setdefault(row[o.part_of], []).append(i)
+    out = []
+    for i in range(len(offs)):
+        seen: set[int] = set()
+        todo = list(children.get(i, []))
+        while todo:
+            c = todo.pop()
+            if c not in seen and c != i:
+                seen.add(c)
+                todo.extend(children.get(c, []))
+        out.append(np.array(sorted(seen), dtype=np.int64))
+    return out
+
+
+def _named_in_requirements(offs: list[Offering]) -> np.ndarray:
+    """How many other offerings a requirement in words names by title ("Data Protection Basics recommended").
+
+    Titles are looked up by the word spans of each requirement (linear in the catalogue, not quadratic).
+    """
+    titles: dict[str, set[str]] = defaultdict(set)
+    for o in offs:
+        head = " ".join(re.split(r"[:(–]| - ", o.title)[0].lower().split())
+        if len(head.split()) >= 2:
+            titles[head].add(o.id)
+    out = np.zeros(len(offs))
+    for i, o in enumerate(offs):
+        named: set[str] = set()
+        for text in o.requirements:
+            words = re.findall(r"[\w'-]+", text.lower())
+            for a in range(len(words)):
+                for b in range(a + 2, min(len(words), a + _MAX_TITLE_WORDS) + 1):
+                    named |= titles.get(" ".join(words[a:b]), set())
+        out[i] = len(named - {o.id})
+    return out
+
+
+def _stands_for(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
+    """A part whose prerequisites lie inside its own whole (the whole, or a sibling) stands for that whole."""
+    family: dict[str, set[str]] = defaultdict(set)
+    for o in offs:
+        if o.part_of:
+            family[o.part_of].update({o.part_of, o.id})
+    out = np.full(len(offs), -1, dtype=np.int64)
+    for i, o in enumerate(offs):
+        if o.part_of in row and any(p in family[o.part_of] for grp in o.prerequisites for p in grp):
+            out[i] = row[o.part_of]
+    return out
+
+
+def _prereq_steps(offs: list, row: dict[str, int]) -> np.ndarray:
+    """Fewest offerings to take first: per group the cheapest option (1 + its own steps), summed over groups."""
+    memo: dict[int, float] = {}
+
+    def steps(i: int, stack: frozenset[int]) -> float:
+        if i in memo:
+            return memo[i]
+        total = 0.0
+        for group in offs[i].prerequisites:
+            options = [row[p] for p in group if p in row and row[p] not in stack]
+            total += min((1 + steps(j, stack | {i}) for j in options), default=1.0)
+        memo[i] = total
+        return total
+
+    return np.array([steps(i, frozenset()) for i in range(len(offs))], dtype=float)
