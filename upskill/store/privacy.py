@@ -1,0 +1,102 @@
+"""GDPR: export everything the store holds about a learner, and erase it (with Kafka tombstones).
+
+Erasure deletes the learner's rows from every table (assessments, recommendations, reviews, feedback, their
+user accounts and keys, and outbox records keyed by them, published or not) and, in the same transaction,
+queues a tombstone (key = learner id, value null) for each topic keyed by learner id, so compacted topics
+drop the learner too once the outbox relay has published them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+
+from upskill.store import Store
+from upskill.store.models import (
+    ApiKeyRow,
+    AssessmentRow,
+    FeedbackRow,
+    OutboxRow,
+    RecommendationRow,
+    ReviewRow,
+    UserRow,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class ErasureReport(BaseModel):
+    """What an erasure removed, per table, and where tombstones were queued."""
+
+    learner_id: str
+    deleted: dict[str, int] = Field(..., description="Rows deleted per table.")
+    tombstones: list[str] = Field(..., description="Topics that get a tombstone for this learner's key.")
+
+
+class LearnerExport(BaseModel):
+    """Everything the store holds about one learner (GDPR access / portability)."""
+
+    learner_id: str
+    exported_at: datetime
+    assessments: list[dict[str, Any]]
+    recommendations: list[dict[str, Any]]
+    reviews: list[dict[str, Any]]
+    feedback: list[dict[str, Any]]
+    accounts: list[dict[str, Any]] = Field(..., description="API users bound to this learner (never a key).")
+
+
+def _iso(dt: datetime) -> str:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).isoformat()
+
+
+def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
+    """The learner's data as one JSON-ready document, or None when the store holds nothing about them."""
+    with store.session() as s:
+        assessments = s.scalars(select(AssessmentRow).where(AssessmentRow.learner_id == learner_id)
+                                .order_by(AssessmentRow.occurred_at)).all()
+        recs = s.scalars(select(RecommendationRow).where(RecommendationRow.learner_id == learner_id)
+                         .order_by(RecommendationRow.generated_at)).all()
+        reviews = s.scalars(select(ReviewRow).where(ReviewRow.learner_id == learner_id).order_by(ReviewRow.id)).all()
+        feedback = s.scalars(select(FeedbackRow).where(FeedbackRow.learner_id == learner_id)
+                             .order_by(FeedbackRow.id)).all()
+        users = s.scalars(select(UserRow).where(UserRow.learner_id == learner_id)).all()
+        if not (assessments or recs or feedback or users):
+            return None
+        return LearnerExport(
+            learner_id=learner_id,
+            exported_at=datetime.now(UTC),
+            assessments=[a.body for a in assessments],
+            recommendations=[{"status": r.status, "recommendation": r.body} for r in recs],
+            reviews=[{"recommendation_id": r.recommendation_id, "at": _iso(r.at), "action": r.action,
+                      "role": r.role, "note": r.note, "changes": r.changes} for r in reviews],
+            feedback=[{"recommendation_id": f.recommendation_id, "offering_id": f.offering_id,
+                       "value": f.value, "at": _iso(f.at)} for f in feedback],
+            accounts=[{"name": u.name, "role": u.role, "created_at": _iso(u.created_at)} for u in users],
+        )
+
+
+def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> ErasureReport:
+    """Delete every row about the learner and queue a tombstone on each of ``topics``, in one transaction."""
+    deleted: dict[str, int] = {}
+    with store.session() as s:
+        user_ids = list(s.scalars(select(UserRow.id).where(UserRow.learner_id == learner_id)))
+        steps: list[tuple[str, Any]] = [
+            ("feedback", delete(FeedbackRow).where(FeedbackRow.learner_id == learner_id)),
+            ("reviews", delete(ReviewRow).where(ReviewRow.learner_id == learner_id)),
+            ("recommendations", delete(RecommendationRow).where(RecommendationRow.learner_id == learner_id)),
+            ("assessments", delete(AssessmentRow).where(AssessmentRow.learner_id == learner_id)),
+            ("api_keys", delete(ApiKeyRow).where(ApiKeyRow.user_id.in_(user_ids))),
+            ("users", delete(UserRow).where(UserRow.id.in_(user_ids))),
+            ("outbox", delete(OutboxRow).where(OutboxRow.key == learner_id)),
+        ]
+        for table, stmt in steps:
+            deleted[table] = int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+        for topic in topics:
+            store.enqueue(s, topic, learner_id, None)
+    logger.info("erased a learner: %s rows, %d tombstones queued", sum(deleted.values()), len(topics))
+    return ErasureReport(learner_id=learner_id, deleted=deleted, tombstones=list(topics))
