@@ -1,0 +1,123 @@
+"""The faust app: the assessment agent and the catalogue follower, thin adapters over the core.
+
+Run it with ``upskill worker``. Heavy resources (model, catalogue, store) are built in
+:meth:`WorkerRuntime.on_start`, never at import time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import faust
+import mode
+
+from streams import metrics
+from streams.catalog_follower import CatalogFollower
+from streams.processor import AssessmentProcessor, InRecord, OutRecord
+from upskill.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class WorkerRuntime(mode.Service):
+    """Builds the recommender and the store, and keeps the catalogue in step with its topic."""
+
+    def __init__(self, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.settings = settings
+        self.processor: AssessmentProcessor | None = None
+        self.follower: CatalogFollower | None = None
+        self.ready = asyncio.Event()
+
+    async def on_start(self) -> None:
+        from upskill.runtime import make_worker_parts
+
+        parts = await asyncio.to_thread(make_worker_parts, self.settings)
+        from upskill.store.adjustments import CachedAdjustments
+
+        self.processor = AssessmentProcessor(parts.recommender, parts.store, CachedAdjustments(parts.store))
+        self.follower = CatalogFollower(self.settings, parts.recommender.catalog, parts.embedder, parts.snapshots)
+        await self.add_runtime_dependency(self.follower)
+        await self.follower.caught_up.wait()
+        metrics.INDEX_SIZE.set(len(parts.recommender.catalog))
+        self.ready.set()
+        logger.info("worker ready: catalogue %s (%d offerings)", parts.recommender.catalog.version,
+                    len(parts.recommender.catalog))
+
+
+def observe(app: faust.App, events: list[faust.EventT]) -> None:
+    """Per-event latency since the record reached Kafka, and the lag of each partition seen in the batch."""
+    now = time.time()
+    last: dict[faust.types.TP, int] = {}
+    for e in events:
+        if e.message.timestamp:
+            metrics.EVENT_LATENCY.observe(max(0.0, now - e.message.timestamp))
+        last[e.message.tp] = max(last.get(e.message.tp, -1), e.message.offset)
+    for tp, offset in last.items():
+        try:
+            metrics.CONSUMER_LAG.labels(str(tp.partition)).set(max(0, app.consumer.highwater(tp) - offset - 1))
+        except (KeyError, TypeError):  # no highwater known yet for this partition
+            continue
+
+
+def create_app(settings: Settings) -> faust.App:
+    """The faust app for these settings (one per worker process)."""
+    kafka = settings.kafka
+    (settings.data_dir / "faust").mkdir(parents=True, exist_ok=True)
+    app = faust.App(
+        kafka.consumer_group,
+        broker=[f"kafka://{server}" for server in kafka.bootstrap_list],
+        store="memory://",
+        key_serializer="raw",
+        value_serializer="raw",
+        web_enabled=False,
+        topic_allow_declare=False,  # topics are created by ensure_topics with their real settings
+        topic_partitions=kafka.partitions,
+        consumer_auto_offset_reset="earliest",
+        producer_acks=-1,
+        broker_commit_every=100,
+        broker_session_timeout=kafka.session_timeout_s,
+        broker_heartbeat_interval=kafka.heartbeat_interval_s,
+        broker_rebalance_timeout=kafka.rebalance_timeout_s,
+        broker_commit_interval=1.0,
+        stream_buffer_maxsize=4096,
+        datadir=str(settings.data_dir / "faust"),
+    )
+    runtime = WorkerRuntime(settings, loop=None)
+    app.service(runtime)  # type: ignore[arg-type]
+    app.upskill_runtime = runtime  # type: ignore[attr-defined]
+    assessments = app.topic(kafka.topics.assessments, key_type=bytes, value_type=bytes)
+    recommendations = app.topic(kafka.topics.recommendations, key_type=bytes, value_type=bytes)
+    dlq = app.topic(kafka.topics.assessments_dlq, key_type=bytes, value_type=bytes)
+
+    async def send_all(topic: faust.TopicT, records: list[OutRecord]) -> None:
+        futures = [await topic.send(key=r.key, value=r.value, headers=r.headers) for r in records]
+        await asyncio.gather(*futures)  # wait for the broker's acknowledgement of every one
+
+    @app.agent(assessments, name="recommend-assessments")
+    async def recommend_assessments(stream: faust.StreamT) -> None:
+        await runtime.ready.wait()
+        processor = runtime.processor
+        if processor is None:
+            raise RuntimeError("worker runtime started without a processor")
+        async for events in stream.take_events(256, within=0.02):
+            started = time.perf_counter()
+            batch = [
+                InRecord(e.key, e.value, e.message.topic, e.message.partition, e.message.offset) for e in events
+            ]
+            metrics.EVENTS_IN.inc(len(batch))
+            result = await asyncio.to_thread(processor.process, batch)
+            await send_all(dlq, result.dead_letters)
+            await send_all(recommendations, result.recommendations)
+            published = [r.event_id for r in result.recommendations if r.event_id]
+            await asyncio.to_thread(processor.store.mark_published, published)
+            observe(app, events)
+            metrics.DLQ.inc(len(result.dead_letters))
+            metrics.RECOMMENDATIONS_OUT.inc(len(result.recommendations))
+            metrics.DUPLICATES.inc(result.duplicates)
+            metrics.BATCH_LATENCY.observe(time.perf_counter() - started)
+
+    return app

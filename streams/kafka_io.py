@@ -1,0 +1,110 @@
+"""kafka-python helpers for the synchronous side: creating topics, producing from CLIs and the API.
+
+The stream processors themselves run on faust (aiokafka); these helpers are for admin and ops tools.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from kafka import KafkaAdminClient, KafkaProducer
+from kafka.admin import NewTopic
+from kafka.errors import KafkaError, TopicAlreadyExistsError
+
+from schemas.errors import UpskillError
+from upskill.settings import KafkaSettings, Settings
+
+logger = logging.getLogger(__name__)
+
+
+class KafkaUnavailableError(UpskillError, RuntimeError):
+    """The broker cannot be reached or refused an operation."""
+
+
+def client_config(kafka: KafkaSettings) -> dict[str, Any]:
+    """Connection options shared by every kafka-python client."""
+    cfg: dict[str, Any] = {
+        "bootstrap_servers": kafka.bootstrap_list,
+        "client_id": kafka.client_id,
+        "security_protocol": kafka.security_protocol,
+    }
+    if kafka.sasl_mechanism:
+        cfg["sasl_mechanism"] = kafka.sasl_mechanism
+        cfg["sasl_plain_username"] = kafka.sasl_username
+        cfg["sasl_plain_password"] = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
+    return cfg
+
+
+def topic_specs(kafka: KafkaSettings) -> list[NewTopic]:
+    """Every topic upskill uses, with partitions, replication and policy."""
+    t, p, r = kafka.topics, kafka.partitions, kafka.replication_factor
+    return [
+        NewTopic(t.assessments, p, r),
+        NewTopic(t.assessments_dlq, 1, r),
+        NewTopic(t.recommendations, p, r),
+        NewTopic(t.reviews, p, r),
+        NewTopic(t.catalog, p, r, topic_configs={"cleanup.policy": "compact"}),
+    ]
+
+
+def ensure_topics(settings: Settings, timeout_s: float = 30.0) -> list[str]:
+    """Create the topics that are missing; returns the names created."""
+    try:
+        ms = int(timeout_s * 1000)
+        admin = KafkaAdminClient(
+            **client_config(settings.kafka), request_timeout_ms=ms, bootstrap_timeout_ms=ms
+        )
+    except KafkaError as exc:
+        raise KafkaUnavailableError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
+    try:
+        existing = set(admin.list_topics())
+        missing = [spec for spec in topic_specs(settings.kafka) if spec.name not in existing]
+        created = []
+        for spec in missing:
+            try:
+                admin.create_topics([spec])
+                created.append(spec.name)
+            except TopicAlreadyExistsError:
+                pass  # another worker created it first
+        if created:
+            logger.info("created topics: %s", ", ".join(created))
+        return created
+    finally:
+        admin.close()
+
+
+def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
+    """A producer that waits for all in-sync replicas and retries (no loss on a broker hiccup)."""
+    cfg = client_config(settings.kafka) | {
+        "acks": "all",
+        "retries": 10,
+        "linger_ms": 5,
+        "max_in_flight_requests_per_connection": 1,
+    }
+    cfg.update(overrides)
+    try:
+        return KafkaProducer(**cfg)
+    except KafkaError as exc:
+        raise KafkaUnavailableError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
+
+
+def publish(
+    producer: KafkaProducer,
+    topic: str,
+    records: Iterable[tuple[str | None, bytes | None]],
+    timeout_s: float = 30.0,
+) -> int:
+    """Send (key, value) records and wait until the broker has every one; returns how many were sent."""
+    futures = [
+        producer.send(topic, key=key.encode("utf-8") if key is not None else None, value=value)
+        for key, value in records
+    ]
+    producer.flush(timeout_s)
+    for fut in futures:
+        try:
+            fut.get(timeout=timeout_s)
+        except KafkaError as exc:
+            raise KafkaUnavailableError(f"publishing to {topic} failed: {exc}") from exc
+    return len(futures)

@@ -1,0 +1,27 @@
+"""Prometheus metrics of the worker (served by ``upskill worker`` on the metrics port)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+EVENTS_IN = Counter("upskill_worker_events_in_total", "Assessment records consumed.")
+RECOMMENDATIONS_OUT = Counter("upskill_worker_recommendations_out_total", "Recommendations sent.")
+DLQ = Counter("upskill_worker_dead_letters_total", "Records sent to the dead-letter topic.")
+DUPLICATES = Counter("upskill_worker_duplicates_total", "Redelivered events skipped (already processed).")
+BATCH_LATENCY = Histogram(
+    "upskill_worker_batch_seconds",
+    "Time to process one batch of assessment records, send and commit.",
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+INDEX_SIZE = Gauge("upskill_worker_index_offerings", "Offerings in the worker's vector index.")
+CATALOG_UPDATES = Counter("upskill_worker_catalog_updates_total", "Catalogue records applied.", ["action"])
+CATALOG_LAG = Gauge("upskill_worker_catalog_lag_records", "Catalogue records not yet applied.")
+SNAPSHOT_FAILURES = Counter("upskill_worker_snapshot_failures_total", "Index snapshots that could not be written.")
+EVENT_LATENCY = Histogram(
+    "upskill_worker_event_latency_seconds",
+    "From an assessment's arrival in Kafka to its recommendation being sent.",
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+CONSUMER_LAG = Gauge(
+    "upskill_worker_consumer_lag_records", "Assessment records behind the end of the partition.", ["partition"]
+)
