@@ -1,0 +1,68 @@
+"""Who is calling: bearer tokens resolved to a :class:`Principal`, and role checks as dependencies.
+
+The admin token comes from ``UPSKILL_API__ADMIN_TOKEN``. Other callers present API keys; the key store is
+looked up through ``app.state.key_resolver`` (a callable ``token -> Principal | None``), which the people
+module provides. Unknown or missing credentials are 401; a known caller without the role is 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable
+from typing import Annotated, Literal
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
+
+Role = Literal["learner", "provider", "counsellor", "admin"]
+_bearer = HTTPBearer(auto_error=False, description="An API key, or the admin token.")
+
+
+class Principal(BaseModel):
+    """An authenticated caller."""
+
+    role: Role
+    name: str
+    provider: str | None = None
+    learner_id: str | None = None
+    counsellor_id: str | None = None
+    team: str | None = None
+    user_id: int | None = None
+
+
+def resolve_token(request: Request, token: str) -> Principal | None:
+    """The principal a token stands for, or None."""
+    settings = request.app.state.settings
+    admin = settings.api.admin_token
+    if admin is not None and hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
+        return Principal(role="admin", name="admin")
+    resolver: Callable[[str], Principal | None] | None = getattr(request.app.state, "key_resolver", None)
+    return resolver(token) if resolver else None
+
+
+def current_principal(
+    request: Request, creds: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> Principal:
+    """The caller, or 401."""
+    if creds is None or not creds.credentials:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "missing bearer token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    principal = resolve_token(request, creds.credentials)
+    if principal is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "unknown or revoked token", headers={"WWW-Authenticate": "Bearer"}
+        )
+    return principal
+
+
+def require_role(*roles: Role) -> Callable[..., Principal]:
+    """A dependency that admits only callers with one of these roles (403 otherwise)."""
+
+    def dependency(principal: Annotated[Principal, Depends(current_principal)]) -> Principal:
+        if principal.role not in roles:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, f"this needs the role {' or '.join(roles)}")
+        return principal
+
+    return dependency

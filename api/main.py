@@ -1,0 +1,101 @@
+"""The FastAPI app: health, assessments in (through the outbox), recommendations out (from the store)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from prometheus_client import make_asgi_app
+from sqlalchemy.exc import DataError
+
+from api import web
+from api.keys import key_resolver
+from api.metrics import instrument
+from api.people import InvalidEdit, NotAllowed, NotFound
+from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
+from schemas.errors import UpskillError
+from upskill import __version__
+from upskill.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
+    """The API for these settings. The store and the outbox relay are opened in the lifespan."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from streams.outbox_relay import OutboxRelay
+        from upskill.store import Store
+
+        app.state.settings = settings
+        app.state.store = Store(settings.database.url, settings.database.echo)
+        app.state.key_resolver = key_resolver(app.state.store)
+        app.state.relay = OutboxRelay(settings, app.state.store)
+        if start_relay:
+            app.state.relay.start()
+        try:
+            yield
+        finally:
+            if start_relay:
+                app.state.relay.stop()
+            publisher = getattr(app.state, "catalog_publisher", None)  # made on first use by the offerings routes
+            if publisher is not None and hasattr(publisher.sink, "close"):
+                publisher.sink.close()
+            app.state.store.dispose()
+
+    app = FastAPI(
+        title="upskill",
+        version=__version__,
+        description="DigComp skill gaps in, training paths out. Assessments are accepted here and "
+        "processed by the stream workers; recommendations are read from the store.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(UpskillError)
+    async def _upskill_error(_: Request, exc: UpskillError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(NotAllowed)
+    async def _not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=403)
+
+    @app.exception_handler(NotFound)
+    async def _not_found(_: Request, exc: NotFound) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(InvalidEdit)
+    async def _invalid_edit(_: Request, exc: InvalidEdit) -> JSONResponse:
+        return JSONResponse({"detail": [{"field": "steps", "message": str(exc), "type": "invalid_edit"}]},
+                            status_code=422)
+
+    @app.exception_handler(DataError)
+    async def _data_error(_: Request, exc: DataError) -> JSONResponse:
+        # e.g. a NUL character, which PostgreSQL text cannot hold: the input is at fault, not the server.
+        return JSONResponse({"detail": "a value cannot be stored (invalid characters)"}, status_code=422)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"field": ".".join(str(p) for p in e["loc"] if p != "body"), "message": e["msg"], "type": e["type"]}
+            for e in exc.errors()
+        ]
+        return JSONResponse({"detail": errors}, status_code=422)
+
+    app.include_router(health.router)
+    app.include_router(assessments.router)
+    app.include_router(learners.router)
+    for module in (me, reviews, feedback, gdpr, users):
+        app.include_router(module.router)
+    app.include_router(offerings.router)
+    app.include_router(coverage.router)
+    app.include_router(imports.router)
+    app.include_router(web.router)  # the counsellor page, /counsellor (with its own static files)
+    instrument(app)
+    app.mount("/metrics", make_asgi_app())
+    return app
