@@ -1,0 +1,103 @@
+"""The recommender's core on one process: throughput and latency of ``Recommender.recommend``.
+
+Measured through the public API only. The baseline is embedding-only retrieval over the same catalogue in the
+same run: the same gaps, one priority-weighted query vector, brute-force NumPy inner products over every
+offering vector and the top 10 (what a plain "vector search" recommender would cost).
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+
+import numpy as np
+
+from recommender import Recommender
+from recommender.gaps import compute_gaps
+from schemas.assessment import AssessmentCompleted
+from schemas.recommendation import RecommendationGenerated
+
+TOP_K = 10
+
+
+def _percentile(sorted_ms: Sequence[float], q: float) -> float:
+    return sorted_ms[min(len(sorted_ms) - 1, int(q * (len(sorted_ms) - 1) + 0.5))]
+
+
+def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
+               warmup: int, budget_s: float = float("inf")) -> dict[str, float]:
+    """Call ``fn`` on a warm-up slice, then on the events; throughput, latency percentiles and CPU per call.
+
+    Stops early once ``budget_s`` seconds have passed and at least 10 events were timed.
+    """
+    for event in events[:warmup]:
+        fn(event)
+    latencies: list[float] = []
+    wall0, cpu0 = time.perf_counter(), time.process_time()
+    for event in events:
+        start = time.perf_counter()
+        fn(event)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if len(latencies) >= 10 and start - wall0 > budget_s:
+            break
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    latencies.sort()
+    n = len(latencies)
+    return {
+        "events": n,
+        "per_s": round(n / wall, 1),
+        "p50_ms": round(statistics.median(latencies), 3),
+        "p99_ms": round(_percentile(latencies, 0.99), 3),
+        "cpu_ms_per_event": round(cpu * 1000 / n, 3),
+    }
+
+
+def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list[int]]:
+    """Embedding-only retrieval over ``rec``'s catalogue: gaps, one query vector, brute-force top 10."""
+    ids = list(rec.catalog.offerings)
+    matrix = np.stack([rec.catalog.vectors[i] for i in ids]).astype(np.float32)
+
+    def retrieve(event: AssessmentCompleted) -> list[int]:
+        gaps = compute_gaps(event, rec.framework)
+        if not gaps:
+            return []
+        query = sum(g.priority * rec.gap_vectors[g.competence] for g in gaps)
+        scores = matrix @ (query / (np.linalg.norm(query) or 1.0))
+        top = np.argpartition(-scores, min(TOP_K, len(ids) - 1))[:TOP_K]
+        return top[np.argsort(-scores[top])].tolist()
+
+    return retrieve
+
+
+def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: int = 50,
+            budget_s: float = float("inf")) -> dict[str, object]:
+    """``recommend`` over the events, with the embedding-only baseline measured right after it."""
+    with rec.catalog.lock:  # one catalogue version, as the worker does per batch
+        rec.features()  # built once per catalogue version; not part of a request
+        figures: dict[str, object] = {"catalog_size": len(rec.catalog)}
+        outputs: list[RecommendationGenerated] = []
+
+        def recommend(event: AssessmentCompleted) -> None:
+            outputs.append(rec.recommend(event))
+
+        figures |= time_calls(recommend, events, warmup, budget_s)
+        timed = outputs[len(outputs) - int(figures["events"]):]
+        sizes = [len(r.model_dump_json()) for r in timed]  # what the worker would publish
+        figures["message_kb_p50"] = round(statistics.median(sizes) / 1024, 1)
+        figures["message_kb_max"] = round(max(sizes) / 1024, 1)
+        figures["baseline_embedding_only"] = time_calls(embedding_baseline(rec), events, warmup, budget_s)
+    return figures
+
+
+def profile(rec: Recommender, events: Sequence[AssessmentCompleted]) -> str:
+    """A pyinstrument call tree of ``recommend`` over the events (text)."""
+    from pyinstrument import Profiler
+
+    rec.recommend(events[0])
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for event in events:
+        rec.recommend(event)
+    profiler.stop()
+    return profiler.output_text(unicode=False, color=False)
