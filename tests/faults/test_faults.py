@@ -1,0 +1,196 @@
+"""Faults survived: every accepted assessment ends with exactly one stored recommendation.
+
+Each test runs real worker processes against its own embedded broker (so pausing it disturbs no one else),
+breaks something on purpose, and then checks the store and the recommendations topic.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import signal
+import subprocess
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from api.main import create_app
+from streams.kafka_io import ensure_topics, make_producer, publish
+from tests.conftest import example_event
+from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from upskill.broker import EmbeddedBroker
+from upskill.settings import Settings
+from upskill.store import Store
+from upskill.store.models import RecommendationRow
+
+pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow]
+ADMIN = {"Authorization": "Bearer test-admin-token"}
+
+
+@pytest.fixture()
+def broker(tmp_path) -> Iterator[EmbeddedBroker]:
+    b = EmbeddedBroker(log_path=tmp_path / "tansu.log").start()
+    yield b
+    if b.proc is not None and b.proc.poll() is None:
+        os.kill(b.proc.pid, signal.SIGCONT)
+    b.stop()
+
+
+@pytest.fixture()
+def settings(broker, tmp_path, embedding_cache_dir) -> Settings:
+    s = Settings(
+        kafka={
+            "bootstrap_servers": broker.bootstrap,
+            "partitions": 4,
+            "consumer_group": f"faults-{uuid.uuid4().hex[:6]}",
+        },
+        database={"url": f"sqlite:///{tmp_path / 'upskill.db'}"},
+        data_dir=tmp_path / "data",
+        catalog={"snapshot_dir": tmp_path / "data" / "index", "snapshot_every_s": 1.0},
+        api={"admin_token": "test-admin-token"},
+        model={"cache_dir": embedding_cache_dir},
+        metrics={"port": 0},
+    )
+    ensure_topics(s)
+    return s
+
+
+def events(n: int) -> list[dict]:
+    """n distinct assessments (the two contract examples, new ids and learners)."""
+    out = []
+    for i in range(n):
+        ev = copy.deepcopy(example_event("digcomp" if i % 2 else "pix"))
+        ev["event_id"] = str(uuid.uuid4())
+        ev["learner"]["id"] = f"lrn-fault-{i:04d}"
+        out.append(ev)
+    return out
+
+
+def produce(settings: Settings, evs: list[dict]) -> None:
+    producer = make_producer(settings)
+    publish(producer, settings.kafka.topics.assessments, [(e["learner"]["id"], json.dumps(e).encode()) for e in evs])
+    producer.close()
+
+
+def stored(settings: Settings) -> tuple[int, int]:
+    """(recommendations stored, distinct events among them)."""
+    store = Store(settings.database.url, run_migrations=False)
+    with store.session() as s:
+        total = s.scalar(select(func.count()).select_from(RecommendationRow)) or 0
+        distinct = s.scalar(select(func.count(func.distinct(RecommendationRow.event_id)))) or 0
+    store.dispose()
+    return int(total), int(distinct)
+
+
+def assert_exactly_once(settings: Settings, evs: list[dict], worker: WorkerProcess | None = None) -> None:
+    wanted = {e["event_id"] for e in evs}
+    wait_for(lambda: stored(settings)[0] >= len(evs), 240, f"{len(evs)} stored recommendations", worker)
+    assert stored(settings) == (len(evs), len(evs))
+    tail = TopicTail(settings, settings.kafka.topics.recommendations)
+    wait_for(lambda: {json.loads(r.value)["event_id"] for r in tail.poll()} >= wanted, 60,
+             "a published recommendation for every event", worker)
+    ids_per_event: dict[str, set[str]] = {}
+    for rec in tail.values():
+        ids_per_event.setdefault(rec["event_id"], set()).add(rec["recommendation_id"])
+    tail.close()
+    assert set(ids_per_event) == wanted
+    assert all(len(ids) == 1 for ids in ids_per_event.values()), "a redelivery must re-send the same recommendation"
+
+
+def test_worker_killed_mid_stream_and_restarted(settings, tmp_path):
+    evs = events(300)
+    produce(settings, evs)
+    first = WorkerProcess(settings, tmp_path / "w1.log").start()
+    wait_for(lambda: stored(settings)[0] >= 20, 120, "the worker to be mid-stream", first)
+    first.stop(kill=True)  # SIGKILL: no shutdown, no commit
+    assert stored(settings)[0] < len(evs), "the kill must happen mid-stream for this test to mean anything"
+    second = WorkerProcess(settings, tmp_path / "w2.log").start()
+    try:
+        assert_exactly_once(settings, evs, second)
+    finally:
+        second.stop()
+
+
+def test_broker_paused_during_api_writes(settings, broker, tmp_path):
+    worker = WorkerProcess(settings, tmp_path / "w.log").start()
+    evs = events(40)
+    try:
+        with TestClient(create_app(settings)) as client:
+            for ev in evs[:10]:
+                assert client.post("/v1/assessments", json=ev, headers=ADMIN).status_code == 202
+            os.kill(broker.proc.pid, signal.SIGSTOP)  # the broker stops answering, connections stay open
+            try:
+                for ev in evs[10:]:
+                    assert client.post("/v1/assessments", json=ev, headers=ADMIN).status_code == 202
+                time.sleep(5)  # the outage itself: the API keeps accepting, the relay keeps retrying
+                assert client.app.state.relay.pending() > 0
+            finally:
+                os.kill(broker.proc.pid, signal.SIGCONT)
+            wait_for(lambda: client.app.state.relay.pending() == 0, 120, "the outbox to drain after the outage")
+        assert_exactly_once(settings, evs, worker)
+    finally:
+        worker.stop()
+
+
+def test_two_workers_with_a_rebalance_in_the_middle(settings, tmp_path):
+    evs = events(300)
+    produce(settings, evs)
+    a = WorkerProcess(settings, tmp_path / "a.log").start()
+    b = WorkerProcess(settings, tmp_path / "b.log")
+    try:
+        wait_for(lambda: stored(settings)[0] >= 10, 120, "worker A to be mid-stream", a)
+        b.start()  # joins the group: partitions move while A is working
+        more = events(100)
+        produce(settings, more)
+        a.stop()  # and again: A leaves, B takes everything
+        assert_exactly_once(settings, evs + more, b)
+    finally:
+        a.stop()
+        b.stop()
+
+
+def test_corrupt_snapshot_is_rebuilt_from_the_topic(settings, tmp_path):
+    first = WorkerProcess(settings, tmp_path / "w1.log").start()
+    wait_for(lambda: (settings.catalog.snapshot_dir / "meta.json").exists(), 60, "a snapshot", first)
+    first.stop()
+    vectors = settings.catalog.snapshot_dir / "vectors.npy"
+    vectors.write_bytes(vectors.read_bytes()[:100] + b"\x00garbage")
+    evs = events(20)
+    produce(settings, evs)
+    second = WorkerProcess(settings, tmp_path / "w2.log").start()
+    try:
+        assert "corrupt" in second.log() and "starting from an empty catalogue" in second.log()
+        assert_exactly_once(settings, evs, second)
+        assert "worker ready: catalogue" in second.log() and "(165 offerings)" in second.log()
+    finally:
+        second.stop()
+
+
+@pytest.fixture()
+def full_disk(tmp_path) -> Iterator[Path]:
+    """A 64 KiB tmpfs: far too small for a snapshot of the catalogue."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], check=True)
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def test_full_disk_for_snapshots_does_not_stop_the_worker(settings, full_disk, tmp_path):
+    settings.catalog.snapshot_dir = full_disk / "index"
+    evs = events(20)
+    produce(settings, evs)
+    worker = WorkerProcess(settings, tmp_path / "w.log").start()
+    try:
+        wait_for(lambda: "snapshot to" in worker.log() and "failed" in worker.log(), 60, "the failed snapshot", worker)
+        assert_exactly_once(settings, evs, worker)
+        assert worker.alive()
+        assert not (full_disk / "index" / "meta.json").exists()
+    finally:
+        worker.stop()

@@ -1,0 +1,131 @@
+"""Ranking on synthetic catalogues: level fit, whole-and-part, diversity across gaps, and adjustments."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from recommender.ranking import level_quality
+from tests.recommender import synthetic
+from tests.recommender.synthetic import event, offering, small_recommender
+
+EMPLOYEE = {"languages": ["en"], "status": "employee"}
+
+
+def ids(rec, ev, **kw) -> list[str]:  # noqa: ANN001
+    return [i.offering_id for i in rec.recommend(ev, **kw).items]
+
+
+def test_an_offering_around_the_next_level_beats_one_far_above_or_below() -> None:
+    q = level_quality(np.array([[2.0], [5.0], [1.0]]), np.array([[4.0], [7.0], [2.0]]), np.array([2.0]))
+    around, above, below = q[:, 0]
+    assert around > above and around > below
+    assert below == 0.0  # stays at what the learner has
+
+
+def test_level_fit_orders_the_list() -> None:
+    rec = small_recommender([
+        offering("basics", level_min=1, level_max=2),
+        offering("next-step", level_min=3, level_max=4),
+        offering("expert", level_min=5, level_max=6),
+    ])
+    out = ids(rec, event({"4.2": 2}, EMPLOYEE, target={"levels": {"4.2": 5}}))
+    assert out[0] == "next-step"
+    assert "basics" not in out  # ends at level 2: nothing left for a learner at level 2
+    assert "expert" not in out  # starts 3 levels above the learner
+
+
+def test_never_a_whole_and_its_part() -> None:
+    rec = small_recommender([
+        offering("course", competences=["4.2", "4.1"]),
+        offering("chapter-1", competences=["4.2"], part_of="course"),
+        offering("chapter-2", competences=["4.1"], part_of="course", prerequisites=[["chapter-1"]]),
+        offering("other", competences=["4.1"]),
+    ])
+    out = ids(rec, event({"4.2": 1, "4.1": 1}, EMPLOYEE))
+    assert "course" in out or "chapter-1" in out
+    assert not ("course" in out and ({"chapter-1", "chapter-2"} & set(out)))
+
+
+def test_part_of_rule_holds_on_the_shipped_catalogue(recommender) -> None:  # noqa: ANN001
+    from tests.recommender.test_evaluation import all_cases
+
+    parent = {oid: o.part_of for oid, o in recommender.catalog.offerings.items() if o.part_of}
+    for case in all_cases():
+        out = set(ids(recommender, case.event))
+        for oid in out:
+            up = parent.get(oid)
+            while up:
+                assert up not in out, f"{case.case}: {oid} and its whole {up}"
+                up = parent.get(up)
+
+
+def test_one_gap_does_not_fill_the_list() -> None:
+    # same text for all: the fake embedder gives them the same vector, so only the gaps tell them apart
+    many = [offering(f"privacy-{i}", title="A course", competences=["4.2"], level_min=2, level_max=4)
+            for i in range(6)]
+    security = offering("security", title="A course", competences=["4.1"], level_min=2, level_max=4)
+    rec = small_recommender([*many, security])
+    out = ids(rec, event({"4.2": 1, "4.1": 1}, EMPLOYEE))
+    assert "security" in out[:2] and any(o.startswith("privacy") for o in out[:2])
+
+
+def test_adjustments_demote_and_promote_an_offering_for_a_gap() -> None:
+    rec = small_recommender([
+        offering("alpha", competences=["4.2"], level_min=2, level_max=4),
+        offering("beta", competences=["4.2"], level_min=2, level_max=3),
+    ])
+    ev = event({"4.2": 1}, EMPLOYEE)
+    assert ids(rec, ev)[0] == "alpha"
+    assert ids(rec, ev, adjustments={("alpha", "4.2"): 0.2})[0] == "beta"
+    assert ids(rec, ev, adjustments={("beta", "4.2"): 3.0})[0] == "beta"
+    assert "alpha" not in ids(rec, ev, adjustments={("alpha", "4.2"): 0.0})
+    assert ids(rec, ev, adjustments={("alpha", "1.1"): 0.0})[0] == "alpha"  # another gap: no effect
+
+
+def test_items_explain_gaps_levels_and_the_alternative() -> None:
+    rec = small_recommender([
+        offering("alpha", competences=["4.2"], level_min=2, level_max=4),
+        offering("beta", competences=["4.2"], level_min=1, level_max=2),
+    ])
+    first = rec.recommend(event({"4.2": 1}, EMPLOYEE)).items[0]
+    assert "4.2, level 1 → 3" in first.why and "from level 2 to 4" in first.why
+    assert "Ranked above “beta” because" in first.why
+    assert {"coverage", "level_fit", "similarity", "focus", "audience"} <= first.score_breakdown.keys()
+
+
+def test_rejected_offerings_for_the_gaps_are_listed_with_their_rule() -> None:
+    rec = small_recommender([
+        offering("german", languages=["de"]),
+        offering("french", languages=["fr"]),
+        offering("expert", level_min=6, level_max=7, languages=["de"]),
+    ])
+    out = rec.recommend(event({"4.2": 1}, {"languages": ["de"], "status": "employee"}))
+    assert [i.offering_id for i in out.items] == ["german"]
+    why_not = {r.offering_id: (r.rule, r.reason) for r in out.rejected}
+    assert why_not["french"] == ("language", "taught in fr, not in a language of the learner (de)")
+    assert why_not["expert"][0] == "level" and "starts at level 6" in why_not["expert"][1]
+
+
+def test_recommend_never_calls_the_model() -> None:
+    rec = small_recommender([offering("alpha"), offering("beta", competences=["4.1"])])
+    calls: list[int] = []
+    original = synthetic.HashEmbedder.encode
+    synthetic.HashEmbedder.encode = lambda self, texts: calls.append(1)  # the model is only used at start
+    try:
+        out = rec.recommend(event({"4.2": 1, "4.1": 1}, EMPLOYEE))
+    finally:
+        synthetic.HashEmbedder.encode = original
+    assert out.items and calls == []
+
+
+def test_rejections_stay_a_short_list_however_many_offerings_are_ruled_out():
+    from recommender.engine import MAX_REJECTIONS
+    from tests.recommender.synthetic import event, offering, small_recommender
+
+    offs = [offering(f"far-{i}", level_min=7, level_max=8) for i in range(60)]
+    offs += [offering(f"lang-{i}", languages=["pt"]) for i in range(60)]
+    offs += [offering("fits")]
+    rec = small_recommender(offs).recommend(event({"4.2": 1}, {"languages": ["en"]}, target={"levels": {"4.2": 3}}))
+    assert [i.offering_id for i in rec.items] == ["fits"]
+    assert 0 < len(rec.rejected) <= MAX_REJECTIONS
+    assert len(rec.model_dump_json()) < 20_000

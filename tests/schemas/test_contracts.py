@@ -1,0 +1,87 @@
+"""The contract examples are accepted unchanged; bad input is rejected with the field named."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from pydantic import ValidationError
+
+from schemas.assessment import AssessmentCompleted
+from schemas.errors import describe_validation_error
+from schemas.offering import Offering
+from schemas.topics import JSONSCHEMA_DIR, TOPIC_VALUES, render
+from tests.conftest import SHARED, example_event
+
+
+@pytest.mark.parametrize("path", sorted((SHARED / "contracts" / "examples").glob("*.json")))
+def test_shared_contract_examples_are_accepted_unchanged(path):
+    raw = json.loads(path.read_text())
+    event = AssessmentCompleted.model_validate(raw)
+    assert event.learner.id == raw["learner"]["id"]
+    assert len(event.results) == len(raw["results"])
+
+
+def test_shipped_examples_are_the_shared_ones():
+    for name in ("digcomp", "pix"):
+        shared = json.loads((SHARED / "contracts" / "examples" / f"assessment-completed.{name}.json").read_text())
+        assert example_event(name) == shared
+
+
+def test_every_dev_case_event_is_valid():
+    for line in (SHARED / "eval" / "dev-cases.jsonl").read_text().splitlines():
+        AssessmentCompleted.model_validate(json.loads(line)["event"])
+
+
+def test_shared_catalogue_rows_are_valid_offerings():
+    for name in ("offerings.jsonl", "funding.jsonl"):
+        lines = (SHARED / "catalog" / name).read_text().splitlines()
+        assert all(Offering.model_validate_json(line).id for line in lines if line.strip())
+
+
+def _error(mutate) -> str:
+    raw = example_event("digcomp")
+    mutate(raw)
+    with pytest.raises(ValidationError) as err:
+        AssessmentCompleted.model_validate(raw)
+    return describe_validation_error(err.value)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda r: r["results"][2].update(level=9), "results.2.level"),
+        (lambda r: r.pop("event_id"), "event_id"),
+        (lambda r: r.update(event_id="not-a-uuid"), "event_id"),
+        (lambda r: r.update(occurred_at="2026-11-21T09:30:00"), "occurred_at"),
+        (lambda r: r.update(results=[]), "results"),
+        (lambda r: r["learner"].update(languages=["french"]), "learner.languages"),
+        (lambda r: r["assessment"].update(framework="digcomp-3"), "assessment.framework"),
+        (lambda r: r["results"][0].update(competence="9.9"), "results.0.competence"),
+        (lambda r: r["target"].update(role="astronaut"), "target.role"),
+        (lambda r: r.update(schema_version=2), "schema_version"),
+    ],
+)
+def test_invalid_events_name_the_field(mutate, field):
+    assert field in _error(mutate)
+
+
+def test_pix_codes_are_checked_against_pix_not_digcomp():
+    raw = example_event("pix")
+    raw["results"].append({"competence": "5.4", "level": 2})  # DigComp has 5.4, Pix-16 does not
+    with pytest.raises(ValidationError, match="unknown pix-16 competence '5.4'"):
+        AssessmentCompleted.model_validate(raw)
+
+
+def test_producers_may_add_fields():
+    raw = copy.deepcopy(example_event("digcomp"))
+    raw["trace_id"] = "abc"
+    raw["learner"]["locale"] = "fr-LU"
+    assert AssessmentCompleted.model_validate(raw).learner.id == "lrn-7f3a9c"
+
+
+@pytest.mark.parametrize("topic", sorted(TOPIC_VALUES))
+def test_checked_in_json_schemas_are_in_sync(topic):
+    path = JSONSCHEMA_DIR / f"{topic}.schema.json"
+    assert path.read_text() == render(topic), "run `upskill schemas export` and commit the result"

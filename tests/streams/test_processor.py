@@ -1,0 +1,54 @@
+"""The agent's logic without a broker: decode, dedupe, recommend, store, and what goes out."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from schemas.assessment import AssessmentCompleted
+from streams.processor import AssessmentProcessor, InRecord
+from tests.conftest import example_event
+from upskill.store import Store
+
+
+@pytest.fixture()
+def store(tmp_path) -> Store:
+    return Store(f"sqlite:///{tmp_path / 'p.db'}")
+
+
+def rec(value: bytes | None, offset: int = 0) -> InRecord:
+    return InRecord(b"k", value, "assessments.completed", 0, offset)
+
+
+def test_bad_records_become_dead_letters_and_good_ones_recommendations(recommender, store):
+    good = json.dumps(example_event("digcomp")).encode()
+    out = AssessmentProcessor(recommender, store).process([rec(None, 0), rec(b"[1]", 1), rec(good, 2), rec(good, 3)])
+    assert [dict(d.headers)["error_type"] for d in out.dead_letters] == [b"empty", b"schema"]
+    assert [dict(d.headers)["original_offset"] for d in out.dead_letters] == [b"0", b"1"]
+    assert len(out.recommendations) == 1 and out.duplicates == 1
+    assert store.count_recommendations() == 1
+
+
+def test_stored_but_unpublished_recommendation_is_resent_unchanged(recommender, store):
+    good = json.dumps(example_event("pix")).encode()
+    proc = AssessmentProcessor(recommender, store)
+    first = proc.process([rec(good)])
+    # The worker died before marking it published: the redelivery sends the stored one again.
+    again = proc.process([rec(good, 1)])
+    assert again.republished == 1 and again.recommendations[0].value == first.recommendations[0].value
+    store.mark_published([first.recommendations[0].event_id])
+    assert proc.process([rec(good, 2)]).recommendations == []
+    assert store.count_recommendations() == 1
+
+
+def test_feedback_adjustments_reach_the_ranking(recommender, tmp_path):
+    event = example_event("digcomp")
+    plain = recommender.recommend(AssessmentCompleted.model_validate(event))
+    top = plain.items[0]
+    demoted = {(top.offering_id, code): 0.0 for code in top.addresses}
+    out = AssessmentProcessor(recommender, Store(f"sqlite:///{tmp_path / 'a.db'}"), lambda: demoted).process(
+        [rec(json.dumps(event).encode())]
+    )
+    ranked = [i["offering_id"] for i in json.loads(out.recommendations[0].value)["items"]]
+    assert ranked and ranked[0] != top.offering_id
