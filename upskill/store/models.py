@@ -56,6 +56,8 @@ class OutboxRow(Base):
     """Records to publish, written in the same transaction as the change they announce."""
 
     __tablename__ = "outbox"
+    # ids only grow (SQLite would reuse a deleted max id): the relay marks rows published by id.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     topic: Mapped[str] = mapped_column(String(255))
