@@ -60,6 +60,10 @@ class LearnerProfile:
             role=event.target.role if event.target else None,
         )
 
+    def admitted_audience_bits(self) -> int:
+        """The restricted audience tags this learner visibly belongs to, as bits."""
+        return sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](self))
+
     def is_adult(self) -> bool:
         """Visibly an adult: by age, or by a status only adults hold."""
         if self.age is not None:
@@ -151,8 +155,19 @@ class OfferingFacts:
     duration: np.ndarray  # NaN when unknown
     audience_bits: np.ndarray  # int64, one bit per restricted tag of an offering open to no one else
     requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
-    with_requirements: np.ndarray  # indices of offerings with a checkable requirement
+    # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
+    requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
+
+    def take(self, rows: list[int]) -> OfferingFacts:
+        """The facts of some of the offerings (row i = ``rows[i]``): checking a few is then cheap."""
+        reqs = [self.requirements[r] for r in rows]
+        return OfferingFacts(
+            offerings=[self.offerings[r] for r in rows], active=self.active[rows], lang_bits=self.lang_bits[rows],
+            free=self.free[rows], format=self.format[rows], duration=self.duration[rows],
+            audience_bits=self.audience_bits[rows], requirements=reqs, requirement_groups=_requirement_groups(reqs),
+            lang_index=self.lang_index,
+        )
 
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
@@ -171,7 +186,7 @@ class OfferingFacts:
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
             audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
             requirements=reqs,
-            with_requirements=np.array([i for i, r in enumerate(reqs) if r], dtype=np.int64),
+            requirement_groups=_requirement_groups(reqs),
             lang_index=index,
         )
 
@@ -187,34 +202,51 @@ def _restricted_bits(audience: list[str]) -> int:
     return sum(_AUDIENCE_BIT[tag] for tag in audience)
 
 
-def _language_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+def _language_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
     if not p.languages:
-        return np.zeros(len(f.offerings), dtype=bool)
+        return None
     mine = np.uint64(sum(1 << f.lang_index[lang] for lang in p.languages if lang in f.lang_index))
     return (f.lang_bits != 0) & ((f.lang_bits & mine) == 0)
 
 
 def _audience_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
-    admitted = sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](p))
-    return (f.audience_bits != 0) & ((f.audience_bits & admitted) == 0)
+    return (f.audience_bits != 0) & ((f.audience_bits & p.admitted_audience_bits()) == 0)
 
 
-def _format_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+def _format_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
     if not p.formats:
-        return np.zeros(len(f.offerings), dtype=bool)
-    allowed = [FORMATS.index(x) for x in p.formats]
-    return (f.format >= 0) & ~np.isin(f.format, allowed)
+        return None
+    ok = np.array([x in p.formats for x in FORMATS] + [True])  # index -1 (unknown) is the last: admitted
+    return ~ok[f.format]
 
 
-def _requirement_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
+def _requirement_groups(
+    reqs: list[list[tuple[RequirementRule, re.Match[str], str]]],
+) -> list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]:
+    """Offerings whose checkable requirements are the same kinds with the same numbers, grouped.
+
+    A large catalogue repeats a few requirements ("registered jobseeker", "aged 16-29") many times; checking
+    each distinct one once per learner keeps the check independent of the catalogue's size.
+    """
+    groups: dict[tuple, tuple[list[tuple[RequirementRule, re.Match[str]]], list[int]]] = {}
+    for i, found in enumerate(reqs):
+        if found:
+            key = tuple((r.kind, m.groups()) for r, m, _ in found)
+            groups.setdefault(key, ([(r, m) for r, m, _ in found], []))[1].append(i)
+    return [(checks, np.array(rows, dtype=np.int64)) for checks, rows in groups.values()]
+
+
+def _requirement_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
+    failed = [rows for checks, rows in f.requirement_groups if any(r.check(p, m) for r, m in checks)]
+    if not failed:
+        return None
     out = np.zeros(len(f.offerings), dtype=bool)
-    for i in f.with_requirements:
-        out[i] = any(r.check(p, m) for r, m, _ in f.requirements[i])
+    out[np.concatenate(failed)] = True
     return out
 
 
-# name -> (vectorised check, reason for one offering)
-RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray], Callable[..., str]]] = {
+# name -> (vectorised check, None when it cannot reject anyone for this learner; reason for one offering)
+RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray | None], Callable[..., str]]] = {
     "status": (lambda f, p: ~f.active, lambda o, p: f"status is {o.status}"),
     "language": (
         _language_rejects,
@@ -222,7 +254,7 @@ RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray], Ca
         f"({', '.join(sorted(p.languages))})",
     ),
     "cost": (
-        lambda f, p: (f.free == 0) if p.free_only else np.zeros(len(f.offerings), bool),
+        lambda f, p: (f.free == 0) if p.free_only else None,
         lambda o, p: "not free, and the learner asked for free offerings",
     ),
     "format": (
@@ -230,9 +262,7 @@ RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray], Ca
         lambda o, p: f"format {o.format} is not among the learner's ({', '.join(sorted(p.formats))})",
     ),
     "max_hours": (
-        lambda f, p: (np.nan_to_num(f.duration, nan=0.0) > p.max_hours)
-        if p.max_hours is not None
-        else np.zeros(len(f.offerings), bool),
+        lambda f, p: (f.duration > p.max_hours) if p.max_hours is not None else None,  # unknown (NaN): no
         lambda o, p: f"{o.duration_hours:g} h is above the learner's maximum of {p.max_hours:g} h",
     ),
     "audience": (
@@ -248,18 +278,29 @@ RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray], Ca
 
 
 def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Which offerings no rule admits for this learner, and the mask of each rule."""
-    per_rule = {name: check(facts, profile) for name, (check, _) in RULES.items()}
+    """Which offerings no rule admits for this learner, and the mask of each rule that rejects any."""
+    per_rule = {name: mask for name, (check, _) in RULES.items() if (mask := check(facts, profile)) is not None}
     out = np.zeros(len(facts.offerings), dtype=bool)
     for mask in per_rule.values():
         out |= mask
     return out, per_rule
 
 
+def first_violations(facts: OfferingFacts, rows: list[int], profile: LearnerProfile) -> list[tuple[str, str]]:
+    """For each of ``rows`` (offerings the learner is ruled out of), the first rule it breaks and why."""
+    some = facts.take(rows)
+    _, per_rule = rejected_mask(some, profile)
+    out = []
+    for i, off in enumerate(some.offerings):
+        name = next(n for n, mask in per_rule.items() if mask[i])
+        out.append((name, RULES[name][1](off, profile)))
+    return out
+
+
 def violations(off: Offering, profile: LearnerProfile) -> list[tuple[str, str]]:
     """Every rule this offering breaks for this learner, as (rule name, reason); empty when it may be offered."""
-    facts = OfferingFacts.build([off])
-    return [(name, describe(off, profile)) for name, (check, describe) in RULES.items() if check(facts, profile)[0]]
+    _, per_rule = rejected_mask(OfferingFacts.build([off]), profile)
+    return [(name, RULES[name][1](off, profile)) for name, mask in per_rule.items() if mask[0]]
 
 
 def violation(off: Offering, profile: LearnerProfile) -> str | None:
