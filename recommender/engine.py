@@ -9,20 +9,21 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import numpy as np
 
 from embeddings import Embedder
 from recommender.catalog import Catalog
-from recommender.constraints import RULES, LearnerProfile, rejected_mask
+from recommender.constraints import LearnerProfile, first_violations
 from recommender.explain import rivals, why
-from recommender.features import CatalogFeatures, audience_bits
+from recommender.features import CatalogFeatures
 from recommender.funding import funding_for
 from recommender.gaps import compute_gaps
 from recommender.paths import build_path, resolve
-from recommender.ranking import Adjustments, Candidate, Scored, audience_affinity, score_all, select
+from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
+from recommender.shortlist import Shortlists
+from recommender.views import FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import Framework, load_framework
 from schemas.offering import Offering
@@ -34,54 +35,12 @@ RANKER_VERSION = "hybrid-v2"
 # uuid5 namespace: recommendation_id = uuid5(NS, event_id) so a redelivered event maps to the same id.
 RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
 _PROFILE_CACHE = 4096
+_PROFILE_CACHE_BYTES = 64 << 20  # views hold ~9 bytes per offering: 70 learner profiles at 100k offerings
 _RANKED_PER_PROFILE = 256
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
-OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
-OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
-BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
-
-
-def _broad(mine: int) -> int:
-    """The audience bits that count as open for this learner: the public, and the broad groups they are in."""
-    return audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
-
-
 def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
     """The id of the recommendation an assessment event yields (stable across redeliveries)."""
     return uuid.uuid5(RECOMMENDATION_NS, str(event_id))
-
-
-@dataclass(frozen=True)
-class _ProfileView:
-    """What a learner profile makes of the whole catalogue (cached per profile and catalogue version)."""
-
-    rejected: np.ndarray
-    per_rule: dict[str, np.ndarray]
-    affinity: np.ndarray
-    certainty: np.ndarray
-    reasons: dict[int, Rejection] = field(default_factory=dict)  # filled on first use
-    reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
-    ranked: dict[tuple, tuple[list[Candidate], list[Rejection]]] = field(default_factory=dict)  # per gaps
-
-
-def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
-    """The audience tags the learner visibly belongs to (from status, age and the target role's audience)."""
-    groups = {
-        "jobseeker": {"jobseekers"},
-        "employee": {"employees"},
-        "self-employed": {"smes", "managers"},
-        "retired": {"seniors"},
-        "student": {"students"},
-    }.get(profile.status or "", set())
-    if not profile.is_adult():
-        groups.add("youth")
-    if profile.age is not None and profile.age >= 60:
-        groups.add("seniors")
-    if profile.role:
-        words = fw.role(profile.role).audience.lower()
-        groups |= {tag for key, tag in (("sme", "smes"), ("it staff", "it_staff"), ("jobseeker", "jobseekers"),
-                                        ("employee", "employees")) if key in words}
-    return groups
 
 
 class Recommender:
@@ -114,26 +73,25 @@ class Recommender:
         vecs = embedder.encode([self.framework.competences[c].descriptor for c in codes])
         self.gap_vectors: dict[str, np.ndarray] = dict(zip(codes, vecs, strict=True))
         self._features: CatalogFeatures | None = None
-        self._views: dict[LearnerProfile, _ProfileView] = {}
+        self._shortlists = Shortlists(None)
+        self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.int32))
+        self._views: dict[LearnerProfile, ProfileView] = {}
 
     def features(self) -> CatalogFeatures:
         """The catalogue's arrays, rebuilt when the catalogue's content version changes."""
         if self._features is None or self._features.version != self.catalog.version:
             self._features = CatalogFeatures.build(self.catalog, self.gap_vectors, self.semantic_k)
+            self._shortlists = Shortlists.build(self._features)
+            self._codes = FactCodes.build(self._features)
             self._views.clear()
             logger.info("ranking features built for catalogue version %s", self._features.version)
         return self._features
 
-    def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> _ProfileView:
+    def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> ProfileView:
         view = self._views.get(profile)
         if view is None:
-            rejected, per_rule = rejected_mask(f.facts, profile)
-            mine = audience_bits(learner_groups(profile, self.framework))
-            view = _ProfileView(
-                rejected, per_rule, audience_affinity(f.audience_bits, mine, _broad(mine)),
-                _certainty(f, profile),
-            )
-            if len(self._views) >= _PROFILE_CACHE:
+            view = build_view(f, self._codes, profile, self.framework)
+            if len(self._views) >= min(_PROFILE_CACHE, max(16, _PROFILE_CACHE_BYTES // view.nbytes)):
                 self._views.clear()
             self._views[profile] = view
         return view
@@ -219,7 +177,7 @@ class Recommender:
         if completed:
             allowed = allowed.copy()
             allowed[[f.row[c] for c in completed if c in f.row]] = False
-        scored = score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments)
+        scored, considered = self._score(f, gaps, profile, allowed, view, adjustments)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -234,23 +192,36 @@ class Recommender:
             return view.reachable[row]
 
         chosen = select(scored, f, self.max_items, feasible)
-        return chosen, self._rejections(f, view, gaps, profile, scored)
+        return chosen, self._rejections(f, view, gaps, profile, scored, considered)
+
+    def _score(
+        self, f: CatalogFeatures, gaps: list[Gap], profile: LearnerProfile, allowed: np.ndarray,
+        view: ProfileView, adjustments: Adjustments | None,
+    ) -> tuple[Scored, np.ndarray]:
+        """Score the learner's shortlist (a large catalogue) or every offering; returns the scores and the rows
+        considered, admitted or not."""
+        cols = np.array([f.col[g.competence] for g in gaps], dtype=np.int64)
+        levels = np.array([g.current for g in gaps], dtype=np.int64)
+        priority = np.array([g.priority for g in gaps], dtype=np.float64)
+        rows = self._shortlists.candidates(cols, levels, priority, ~allowed, view.affinity, view.certainty)
+        if rows is None:
+            rows = np.arange(len(f.ids))
+            return score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments), rows
+        return score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments, rows), rows
 
     def _rejections(
-        self, f: CatalogFeatures, view: _ProfileView, gaps: list[Gap], profile: LearnerProfile, scored: Scored
+        self, f: CatalogFeatures, view: ProfileView, gaps: list[Gap], profile: LearnerProfile, scored: Scored,
+        considered: np.ndarray,
     ) -> list[Rejection]:
+        """The ruled-out offerings among those considered that matter most for the gaps, with the reason."""
         cols = [f.col[g.competence] for g in gaps]
-        weight = f.tags[:, cols] @ np.array([g.priority for g in gaps])  # gap priority an offering is tagged with
-        weight[~view.rejected] = 0.0
-        out = []
-        for row in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist():
-            if weight[row] <= 0:
-                break
-            if row not in view.reasons:
-                name = next(n for n, mask in view.per_rule.items() if mask[row])
-                off = self.catalog.offerings[f.ids[row]]
-                view.reasons[row] = Rejection(offering_id=off.id, rule=name, reason=RULES[name][1](off, profile))
-            out.append(view.reasons[row])
+        rows = considered[view.rejected[considered]]
+        weight = f.tags[np.ix_(rows, cols)] @ np.array([g.priority for g in gaps])  # gap priority served
+        top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
+        new = [row for row in top if row not in view.reasons]
+        for row, (name, reason) in zip(new, first_violations(f.facts, new, profile), strict=True) if new else ():
+            view.reasons[row] = Rejection(offering_id=f.ids[row], rule=name, reason=reason)
+        out = [view.reasons[row] for row in top]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]
         return out
@@ -274,18 +245,3 @@ class Recommender:
             free=off.cost.free,
             funding=funding_for(off, profile, self.funding),
         )
-
-
-def _certainty(f: CatalogFeatures, p: LearnerProfile) -> np.ndarray:
-    """A penalty (<= 0) per offering for what the catalogue does not know and the learner cares about."""
-    facts = f.facts
-    pen = -OPEN_REQUIREMENT_COST * np.minimum(f.open_requirements, 3)
-    if p.languages:
-        pen = pen - 0.05 * (facts.lang_bits == 0)
-    if p.free_only:
-        pen = pen - 0.08 * (facts.free == -1)
-    if p.max_hours is not None:
-        pen = pen - 0.04 * np.isnan(facts.duration)
-    if p.formats:
-        pen = pen - 0.04 * (facts.format == -1)
-    return pen

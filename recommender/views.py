@@ -1,0 +1,106 @@
+"""What one learner profile makes of the whole catalogue: who is ruled out, audience affinity, certainty.
+
+Computed once per profile and catalogue version and cached by the recommender. Affinity and certainty depend on
+a handful of an offering's facts (its audience tags, which of language, cost, duration and format are unknown,
+how many requirements in words no rule checks), so they are computed once per distinct combination of those
+facts (:class:`FactCodes`, a few dozen in any catalogue) and spread to the offerings with one gather.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from recommender.constraints import LearnerProfile, rejected_mask
+from recommender.features import CatalogFeatures, audience_bits
+from recommender.ranking import Candidate, audience_affinity
+from schemas.framework import Framework
+from schemas.recommendation import Rejection
+
+OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
+OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
+BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
+
+
+@dataclass(frozen=True)
+class ProfileView:
+    """A learner profile's arrays over the catalogue, and what requests of that profile learnt since."""
+
+    rejected: np.ndarray
+    affinity: np.ndarray  # float32
+    certainty: np.ndarray  # float32
+    reasons: dict[int, Rejection] = field(default_factory=dict)  # filled on first use
+    reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
+    ranked: dict[tuple, tuple[list[Candidate], list[Rejection]]] = field(default_factory=dict)  # per gaps
+
+    @property
+    def nbytes(self) -> int:
+        return self.rejected.nbytes + self.affinity.nbytes + self.certainty.nbytes
+
+
+@dataclass(frozen=True)
+class FactCodes:
+    """Offerings grouped by the facts affinity and certainty read: ``inverse[i]`` is row i's group, ``first[g]``
+    a row of group g."""
+
+    first: np.ndarray
+    inverse: np.ndarray
+
+    @classmethod
+    def build(cls, f: CatalogFeatures) -> FactCodes:
+        facts = f.facts
+        unknown = (
+            np.minimum(f.open_requirements, 3).astype(np.int64)
+            | (facts.lang_bits == 0) << 2 | (facts.free == -1) << 3 | np.isnan(facts.duration) << 4
+            | (facts.format == -1) << 5
+        )
+        _, first, inverse = np.unique(f.audience_bits * 64 + unknown, return_index=True, return_inverse=True)
+        return cls(first, inverse.astype(np.int32).ravel())
+
+
+def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
+    """The audience tags the learner visibly belongs to (from status, age and the target role's audience)."""
+    groups = {
+        "jobseeker": {"jobseekers"},
+        "employee": {"employees"},
+        "self-employed": {"smes", "managers"},
+        "retired": {"seniors"},
+        "student": {"students"},
+    }.get(profile.status or "", set())
+    if not profile.is_adult():
+        groups.add("youth")
+    if profile.age is not None and profile.age >= 60:
+        groups.add("seniors")
+    if profile.role:
+        words = fw.role(profile.role).audience.lower()
+        groups |= {tag for key, tag in (("sme", "smes"), ("it staff", "it_staff"), ("jobseeker", "jobseekers"),
+                                        ("employee", "employees")) if key in words}
+    return groups
+
+
+def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw: Framework) -> ProfileView:
+    """The profile's view of the catalogue."""
+    rejected, _ = rejected_mask(f.facts, profile)
+    mine = audience_bits(learner_groups(profile, fw))
+    broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
+    rows = codes.first
+    affinity = audience_affinity(f.audience_bits[rows], mine, broad).astype(np.float32)
+    certainty = certainty_penalty(f, rows, profile).astype(np.float32)
+    return ProfileView(rejected, affinity[codes.inverse], certainty[codes.inverse])
+
+
+def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
+    """A penalty (<= 0) per offering of ``rows`` for what the catalogue does not know and the learner cares
+    about."""
+    facts = f.facts
+    pen = -OPEN_REQUIREMENT_COST * np.minimum(f.open_requirements[rows], 3)
+    if p.languages:
+        pen = pen - 0.05 * (facts.lang_bits[rows] == 0)
+    if p.free_only:
+        pen = pen - 0.08 * (facts.free[rows] == -1)
+    if p.max_hours is not None:
+        pen = pen - 0.04 * np.isnan(facts.duration[rows])
+    if p.formats:
+        pen = pen - 0.04 * (facts.format[rows] == -1)
+    return pen
