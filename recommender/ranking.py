@@ -164,15 +164,21 @@ def score_all(
     affinity: np.ndarray,
     certainty: np.ndarray,
     adjustments: Adjustments | None = None,
+    candidates: np.ndarray | None = None,
 ) -> Scored:
-    """Score every allowed offering that addresses at least one gap (by its tags or, untagged, its text)."""
+    """Score every allowed offering that addresses at least one gap (by its tags or, untagged, its text).
+
+    Args:
+        candidates: the rows to consider (a large catalogue's shortlists); None: the whole catalogue.
+    """
     cols = np.array([f.col[g.competence] for g in gaps], dtype=np.int64)
     cur = np.array([g.current for g in gaps], dtype=float)
     pri = np.array([g.priority for g in gaps], dtype=float)
-    tags, sim = f.tags[:, cols], f.similarity[:, cols]
-    semantic = (f.n_tags == 0)[:, None] & f.retrieved[:, cols] & (sim >= SEMANTIC_THRESHOLD)
-    rows = np.flatnonzero(allowed & (tags | semantic).any(axis=1))
-    tags, sim, semantic = tags[rows], sim[rows], semantic[rows]
+    rows = np.arange(len(f.ids)) if candidates is None else candidates
+    tags, sim = f.tags[np.ix_(rows, cols)], f.similarity[np.ix_(rows, cols)]
+    semantic = (f.n_tags[rows] == 0)[:, None] & f.retrieved[np.ix_(rows, cols)] & (sim >= SEMANTIC_THRESHOLD)
+    keep = allowed[rows] & (tags | semantic).any(axis=1)
+    rows, tags, sim, semantic = rows[keep], tags[keep], sim[keep], semantic[keep]
     quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], cur[None, :])
     central = CENTRALITY_FLOOR + (1.0 - CENTRALITY_FLOOR) * f.centrality[rows][:, cols]
     weight = np.where(tags, central, np.where(semantic, SEMANTIC_WEIGHT, 0.0))
@@ -236,7 +242,7 @@ def _greedy(
     in_scored = np.zeros(len(f.ids) + 1, dtype=bool)  # last slot: "no whole" (-1)
     in_scored[s.rows] = True
     skip = in_scored[f.stands_for[rows]].tolist()  # chapters taken only after their siblings: the whole competes
-    lists = _Rows(s, f)
+    lists = _Rows(s, f, pool)
     chosen: list[Candidate] = []
     while len(chosen) < k:
         i = int(np.argmax(score - scale * (value @ served)))
@@ -249,23 +255,28 @@ def _greedy(
         family = pos[f.related[row]]
         score[family[family >= 0]] = -np.inf
         served = np.minimum(1.0, served + step[i])
-        chosen.append(lists.candidate(int(pool[i])))
+        chosen.append(lists.candidate(i))
     return chosen
 
 
 class _Rows:
-    """The scored arrays as Python lists, converted once per request for the few candidates kept."""
+    """The pool's scored arrays as Python lists (row i = ``pool[i]``), converted once per selection.
 
-    def __init__(self, s: Scored, f: CatalogFeatures) -> None:
+    Only the pool: a large catalogue scores tens of thousands of candidates, and converting them all to lists
+    cost more than everything else in a request.
+    """
+
+    def __init__(self, s: Scored, f: CatalogFeatures, pool: np.ndarray) -> None:
         self.names = list(s.parts)
-        self.parts = np.stack([s.parts[n] for n in self.names], axis=1).round(4).tolist()
-        self.score = s.score.round(4).tolist()
-        self.quality = s.quality.round(3).tolist()
-        self.order = np.argsort(-s.value, axis=1, kind="stable").tolist()
-        self.addressed = s.addressed.tolist()
-        self.semantic_only = (s.semantic.any(axis=1) & ~(s.addressed & ~s.semantic).any(axis=1)).tolist()
-        self.ids = [f.ids[r] for r in s.rows.tolist()]
-        self.rows = s.rows.tolist()
+        self.parts = np.stack([s.parts[n][pool] for n in self.names], axis=1).round(4).tolist()
+        self.score = s.score[pool].round(4).tolist()
+        self.quality = s.quality[pool].round(3).tolist()
+        value, addressed, semantic = s.value[pool], s.addressed[pool], s.semantic[pool]
+        self.order = np.argsort(-value, axis=1, kind="stable").tolist()
+        self.addressed = addressed.tolist()
+        self.semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
+        self.rows = s.rows[pool].tolist()
+        self.ids = [f.ids[r] for r in self.rows]
         self.gaps = s.gaps
 
     def candidate(self, i: int) -> Candidate:
