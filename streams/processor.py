@@ -83,11 +83,11 @@ def decode(rec: InRecord) -> AssessmentCompleted | OutRecord:
         return dead_letter(rec, describe_validation_error(exc), kind)
 
 
-def encode(rec: RecommendationGenerated) -> OutRecord:
-    """The message of a recommendation (key = learner id)."""
+def encode(rec: RecommendationGenerated, body: str | None = None) -> OutRecord:
+    """The message of a recommendation (key = learner id); ``body``: the recommendation as JSON, if at hand."""
     return OutRecord(
         key=rec.learner_id.encode("utf-8"),
-        value=rec.model_dump_json().encode("utf-8"),
+        value=(body if body is not None else rec.model_dump_json()).encode("utf-8"),
         headers=[("event_type", b"recommendation.generated"), ("schema_version", b"1")],
         event_id=str(rec.event_id),
     )
@@ -147,10 +147,11 @@ class AssessmentProcessor:
                 except Exception as exc:  # noqa: BLE001 - a poison event must not stop the worker
                     logger.exception("recommending failed for event %s", eid, extra={"event_id": eid})
                     result.dead_letters.append(dead_letter(origin[eid], repr(exc), "processing", eid))
-        inserted = set(self.store.save(pairs))
-        for event, rec in pairs:
+        bodies = [rec.model_dump_json() for _, rec in pairs]  # serialised once: stored and sent as is
+        inserted = set(self.store.save(pairs, bodies))
+        for (event, rec), body in zip(pairs, bodies, strict=True):
             if str(event.event_id) in inserted:
-                result.recommendations.append(encode(rec))
+                result.recommendations.append(encode(rec, body))
                 logger.info(
                     "recommendation %s for event %s: %d gaps, %d items",
                     rec.recommendation_id, event.event_id, len(rec.gaps), len(rec.items),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -11,7 +12,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, select, update
+from sqlalchemy import Engine, create_engine, event, insert, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,13 +24,23 @@ logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
+class RawJSON(str):
+    """A value already serialised to JSON: a JSON column stores it as it is (no second serialisation)."""
+
+    __slots__ = ()
+
+
+def _json_serializer(obj: Any) -> str:
+    return str(obj) if isinstance(obj, RawJSON) else json.dumps(obj)
+
+
 def make_engine(url: str, echo: bool = False) -> Engine:
     """An engine; SQLite gets WAL and a busy timeout so a worker and the API can share the file."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30}, json_serializer=_json_serializer)
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
@@ -40,7 +51,7 @@ def make_engine(url: str, echo: bool = False) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_pre_ping=True, json_serializer=_json_serializer)
 
 
 def migrate(engine: Engine) -> None:
@@ -52,8 +63,8 @@ def migrate(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def _assessment_row(event: AssessmentCompleted, now: datetime) -> AssessmentRow:
-    return AssessmentRow(
+def _assessment_row(event: AssessmentCompleted, now: datetime) -> dict[str, Any]:
+    return dict(
         event_id=str(event.event_id),
         learner_id=event.learner.id,
         assessment_id=event.assessment.id,
@@ -65,12 +76,12 @@ def _assessment_row(event: AssessmentCompleted, now: datetime) -> AssessmentRow:
         share_with_counsellor=event.learner.consent.share_with_counsellor,
         occurred_at=event.occurred_at,
         received_at=now,
-        body=event.model_dump(mode="json"),
+        body=RawJSON(event.model_dump_json()),
     )
 
 
-def _recommendation_row(rec: RecommendationGenerated) -> RecommendationRow:
-    return RecommendationRow(
+def _recommendation_row(rec: RecommendationGenerated, body: str | None) -> dict[str, Any]:
+    return dict(
         recommendation_id=str(rec.recommendation_id),
         event_id=str(rec.event_id),
         learner_id=rec.learner_id,
@@ -78,7 +89,7 @@ def _recommendation_row(rec: RecommendationGenerated) -> RecommendationRow:
         status=rec.status,
         catalog_version=rec.catalog_version,
         item_count=len(rec.items),
-        body=rec.model_dump(mode="json"),
+        body=RawJSON(body if body is not None else rec.model_dump_json()),
         published=False,
     )
 
@@ -111,23 +122,34 @@ class Store:
             )
             return {eid: bool(pub) for eid, pub in rows}
 
-    def save(self, pairs: Sequence[tuple[AssessmentCompleted, RecommendationGenerated]]) -> list[str]:
+    def save(
+        self, pairs: Sequence[tuple[AssessmentCompleted, RecommendationGenerated]],
+        bodies: Sequence[str] | None = None,
+    ) -> list[str]:
         """Store new (assessment, recommendation) pairs in one transaction; returns the event ids inserted.
 
         Pairs whose event is already stored are skipped, so a redelivered event never adds a second row.
+
+        Args:
+            bodies: each recommendation already serialised to JSON (what the worker publishes), stored as is.
         """
         now = datetime.now(UTC)
+        texts: Sequence[str | None] = bodies if bodies is not None else [None] * len(pairs)
         with self.session() as s:
             wanted = [str(a.event_id) for a, _ in pairs]
             existing = set(s.scalars(select(AssessmentRow.event_id).where(AssessmentRow.event_id.in_(wanted))))
-            inserted = []
-            for event, rec in pairs:
+            inserted: list[str] = []
+            assessments, recommendations = [], []
+            for (event, rec), body in zip(pairs, texts, strict=True):
                 eid = str(event.event_id)
                 if eid in existing or eid in inserted:
                     continue
-                s.add(_assessment_row(event, now))
-                s.add(_recommendation_row(rec))
+                assessments.append(_assessment_row(event, now))
+                recommendations.append(_recommendation_row(rec, body))
                 inserted.append(eid)
+            if inserted:  # bulk inserts: one statement per table, not one ORM flush per row
+                s.execute(insert(AssessmentRow), assessments)
+                s.execute(insert(RecommendationRow), recommendations)
             return inserted
 
     def mark_published(self, event_ids: Iterable[str]) -> None:
