@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.postgres import store_url  # noqa: F401 - a fixture
 from streams.outbox_relay import OutboxRelay
 from upskill.settings import Settings
 from upskill.store import Store
