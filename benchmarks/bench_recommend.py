@@ -17,6 +17,7 @@ from recommender import Recommender
 from recommender.gaps import compute_gaps
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
+from upskill.runtime import settle_heap
 
 TOP_K = 10
 
@@ -75,6 +76,7 @@ def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: int
     """``recommend`` over the events, with the embedding-only baseline measured right after it."""
     with rec.catalog.lock:  # one catalogue version, as the worker does per batch
         rec.features()  # built once per catalogue version; not part of a request
+        settle_heap()  # as the worker does once it is ready
         figures: dict[str, object] = {"catalog_size": len(rec.catalog)}
         outputs: list[RecommendationGenerated] = []
 

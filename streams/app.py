@@ -14,6 +14,7 @@ from typing import Any
 import faust
 import mode
 
+from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
 from streams.processor import AssessmentProcessor, InRecord, OutRecord
@@ -33,7 +34,7 @@ class WorkerRuntime(mode.Service):
         self.ready = asyncio.Event()
 
     async def on_start(self) -> None:
-        from upskill.runtime import make_worker_parts
+        from upskill.runtime import make_worker_parts, settle_heap
 
         parts = await asyncio.to_thread(make_worker_parts, self.settings)
         from upskill.store.adjustments import CachedAdjustments
@@ -43,9 +44,16 @@ class WorkerRuntime(mode.Service):
         await self.add_runtime_dependency(self.follower)
         await self.follower.caught_up.wait()
         metrics.INDEX_SIZE.set(len(parts.recommender.catalog))
+        await asyncio.to_thread(_build_features, parts.recommender)  # here, not in the first event's time
+        settle_heap()
         self.ready.set()
         logger.info("worker ready: catalogue %s (%d offerings)", parts.recommender.catalog.version,
                     len(parts.recommender.catalog))
+
+
+def _build_features(recommender: Recommender) -> None:
+    with recommender.catalog.lock:  # the follower may be applying an update
+        recommender.features()
 
 
 def observe(app: faust.App, events: list[faust.EventT]) -> None:

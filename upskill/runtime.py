@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,17 @@ from upskill.settings import Settings
 from upskill.store import Store
 
 logger = logging.getLogger(__name__)
+
+
+def settle_heap() -> None:
+    """Put everything built at start-up (the model, the catalogue, the ranking features) out of the garbage
+    collector's sight.
+
+    They are millions of long-lived objects, and every full collection walked them all: that doubled the cost
+    of a recommendation in the worker (``benchmarks/README.md``). Objects made later are collected as usual.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def make_embedder(settings: Settings) -> CachedEmbedder:
