@@ -57,7 +57,7 @@ def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[Ass
 def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list[int]]:
     """Embedding-only retrieval over ``rec``'s catalogue: gaps, one query vector, brute-force top 10."""
     ids = list(rec.catalog.offerings)
-    matrix = np.stack([rec.catalog.vectors[i] for i in ids]).astype(np.float32)
+    matrix = rec.catalog.matrix(ids)
 
     def retrieve(event: AssessmentCompleted) -> list[int]:
         gaps = compute_gaps(event, rec.framework)

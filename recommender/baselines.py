@@ -35,7 +35,7 @@ class Baselines:
         corpus = bm25s.tokenize([f"{o.title}. {o.description}" for o in offs], show_progress=False)
         self._bm25 = bm25s.BM25()
         self._bm25.index(corpus, show_progress=False)
-        self._vectors = np.stack([recommender.catalog.vectors[oid] for oid in self.f.ids])
+        self._vectors = recommender.catalog.matrix(self.f.ids)
 
     def _gaps(self, event: AssessmentCompleted) -> list[Gap]:
         return compute_gaps(event, self.rec.framework)

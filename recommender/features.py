@@ -82,7 +82,7 @@ class CatalogFeatures:
         for i, off in enumerate(offs):
             tags[i, [col[c] for c in off.competences if c in col]] = True
         desc = np.stack([descriptors[c] for c in codes]) if codes else np.zeros((0, catalog.dim), np.float32)
-        vecs = np.stack([catalog.vectors[oid] for oid in ids]) if ids else np.zeros((0, catalog.dim), np.float32)
+        vecs = catalog.matrix(ids)
         sim = (vecs @ desc.T).astype(np.float32)
         retrieved = np.zeros_like(tags)
         if ids:

@@ -34,6 +34,8 @@ class VectorIndex(Protocol):
 
     def __len__(self) -> int: ...
 
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray: ...
+
 
 def _as_ids(ids: np.ndarray | list[int]) -> np.ndarray:
     return np.ascontiguousarray(np.asarray(ids, dtype=np.int64).reshape(-1))
@@ -81,6 +83,13 @@ class FaissIndex:
 
     def __len__(self) -> int:
         return int(self._index.ntotal)
+
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        """The stored vectors of ``ids`` (all held), one row each."""
+        ids = _as_ids(ids)
+        if len(ids) == 0:
+            return np.zeros((0, self.dim), np.float32)
+        return self._index.reconstruct_batch(ids)
 
     def save(self, path: Path) -> None:
         """Write the index to a file."""
@@ -131,3 +140,8 @@ class NumpyIndex:
 
     def __len__(self) -> int:
         return int(self._ids.shape[0])
+
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        order = np.argsort(self._ids, kind="stable")
+        pos = order[np.searchsorted(self._ids, _as_ids(ids), sorter=order)]
+        return self._vecs[pos]

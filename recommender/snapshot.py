@@ -15,6 +15,7 @@ import logging
 import os
 import shutil
 import uuid
+from collections.abc import Iterable
 from pathlib import Path
 
 import faiss
@@ -54,6 +55,9 @@ class _NoIndex:
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
+    def reconstruct(self, ids: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
     def __len__(self) -> int:
         return 0
 
@@ -68,11 +72,7 @@ def _sha256(path: Path) -> str:
 
 def _write_files(catalog: Catalog, tmp: Path, model: str | None) -> None:
     ids = list(catalog.offerings)
-    vectors = (
-        np.stack([catalog.vectors[i] for i in ids]).astype(np.float32)
-        if ids
-        else np.zeros((0, catalog.dim), np.float32)
-    )
+    vectors = catalog.matrix(ids)
     index = catalog.index if isinstance(catalog.index, FaissIndex) else FaissIndex(catalog.dim)
     if index is not catalog.index:
         index.upsert(np.array([int_id(i) for i in ids], dtype=np.int64), vectors)
@@ -138,6 +138,25 @@ def _read_meta(directory: Path, model: str | None) -> dict:
     return meta
 
 
+def _fill(catalog: Catalog, lines: Iterable[str], vectors: np.ndarray, chunk: int = 2048) -> int:
+    """Add the offerings of ``lines`` (row i of ``vectors`` for the i-th) a chunk at a time; returns the count.
+
+    Never the whole file at once: the catalogue shares what offerings repeat as it takes them, so a large
+    snapshot's transient copies stay small.
+    """
+    count, batch = 0, []
+    for line in lines:
+        if line.strip():
+            batch.append(Offering.model_validate_json(line))
+        if len(batch) == chunk:
+            catalog.upsert(batch, vectors[count:count + len(batch)])
+            count, batch = count + len(batch), []
+    if batch:
+        catalog.upsert(batch, vectors[count:count + len(batch)])
+        count += len(batch)
+    return count
+
+
 def load_snapshot(directory: Path, model: str | None = None) -> Catalog:
     """The catalogue saved in ``directory``, with its FAISS index and vectors (nothing is re-embedded).
 
@@ -146,18 +165,17 @@ def load_snapshot(directory: Path, model: str | None = None) -> Catalog:
     """
     directory = Path(directory)
     meta = _read_meta(directory, model)
+    dim = int(meta["dim"])
+    catalog = Catalog(dim, index=_NoIndex(dim))
     try:
-        vectors = np.load(directory / "vectors.npy", allow_pickle=False)
-        lines = (directory / "offerings.jsonl").read_text(encoding="utf-8").splitlines()
-        offerings = [Offering.model_validate_json(line) for line in lines if line.strip()]
+        vectors = np.load(directory / "vectors.npy", allow_pickle=False, mmap_mode="r")  # read as used
+        with (directory / "offerings.jsonl").open(encoding="utf-8") as fh:
+            count = _fill(catalog, fh, vectors)
         index = FaissIndex.load(directory / "index.faiss")
     except (OSError, ValueError, RuntimeError, ValidationError) as exc:
         raise SnapshotError(f"snapshot {directory} cannot be read ({exc})") from exc
-    dim = int(meta["dim"])
-    if vectors.shape != (len(offerings), dim) or len(offerings) != meta["count"] or index.dim != dim:
+    if vectors.shape != (count, dim) or count != meta["count"] or index.dim != dim:
         raise SnapshotError(f"snapshot {directory}: offerings, vectors and index do not agree")
-    catalog = Catalog(dim, index=_NoIndex(dim))
-    catalog.upsert(offerings, vectors)
     catalog.index = index
     held = set(faiss.vector_to_array(index._index.id_map).tolist())
     if held != set(catalog.by_int) or catalog.version != meta["version"]:
