@@ -34,6 +34,22 @@ KIND_FOCUS = {
     "learning_track": 0.85,
 }
 
+# An event or a series of talks (title and format name no course, workshop or session) informs more than it trains.
+EVENT_FOCUS = 0.5
+_EVENT = re.compile(r"\b(?:events?|conferences?|talks?|congress(?:es)?|summits?|fairs?|festivals?)\b", re.I)
+_TRAINING = re.compile(r"\b(?:courses?|training|workshops?|seminars?|sessions?|classes|lessons?|mooc)\b", re.I)
+
+
+def is_event(off: Offering) -> bool:
+    """An event or talks rather than training, by the words of its title and format note."""
+    words = f"{off.title} | {off.format_note or ''}"
+    return bool(_EVENT.search(words)) and not _TRAINING.search(words)
+
+
+def kind_focus(off: Offering) -> float:
+    """How much of a gap the offering's kind and delivery are likely to teach (1.0: a focused course)."""
+    return KIND_FOCUS.get(off.kind, 1.0) * (EVENT_FOCUS if is_event(off) else 1.0)
+
 
 AUDIENCE_BITS = {tag: 1 << i for i, tag in enumerate(get_args(Audience))}
 
@@ -102,7 +118,7 @@ class CatalogFeatures:
             centrality=_centrality(sim, tags),
             gram=(desc @ desc.T).astype(np.float32),
             retrieved=retrieved,
-            kind_focus=np.array([KIND_FOCUS.get(o.kind, 1.0) for o in offs], dtype=float),
+            kind_focus=np.array([kind_focus(o) for o in offs], dtype=float),
             related=_families(offs, row),
             descendants=(desc_rows := _descendants(offs, row)),
             wholes=[i for i, d in enumerate(desc_rows) if len(d)],

@@ -43,6 +43,7 @@ DIVERSITY = 0.1
 POOL = 3  # the greedy selection looks at the best POOL * k candidates first
 PROFILE_SIMILARITY = True
 CENTRALITY_FLOOR = 0.7  # a tagged competence the text barely mentions still counts this much
+KIND_TEACHES = 0.5  # how much a broad kind or an event (``kind_focus`` < 1) also lowers what it teaches of a gap
 PREREQ_STEP_COST = 0.03
 SERVED_STEP = 1.0  # how far one item serves its gaps (times its level quality)
 
@@ -176,6 +177,7 @@ def score_all(
     quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], cur[None, :])
     central = CENTRALITY_FLOOR + (1.0 - CENTRALITY_FLOOR) * f.centrality[rows][:, cols]
     weight = np.where(tags, central, np.where(semantic, SEMANTIC_WEIGHT, 0.0))
+    weight *= (1.0 - KIND_TEACHES + KIND_TEACHES * f.kind_focus[rows])[:, None]
     value = weight * quality * pri[None, :] * _adjust(f, rows, gaps, adjustments)
     _inherit_parts(f, rows, value, quality, weight)
     addressed = value > 0

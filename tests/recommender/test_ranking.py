@@ -69,6 +69,15 @@ def test_one_gap_does_not_fill_the_list() -> None:
     assert "security" in out[:2] and any(o.startswith("privacy") for o in out[:2])
 
 
+def test_an_event_ranks_below_a_course_on_the_same_gap() -> None:
+    # same text (same vector): only the format note tells the annual event from the course (ties go by id)
+    rec = small_recommender([
+        offering("annual-day", title="Privacy", format_note="hybrid; annual event", level_min=2, level_max=4),
+        offering("privacy-course", title="Privacy", format_note="online; self-paced", level_min=2, level_max=4),
+    ])
+    assert ids(rec, event({"4.2": 1}, EMPLOYEE)) == ["privacy-course", "annual-day"]
+
+
 def test_adjustments_demote_and_promote_an_offering_for_a_gap() -> None:
     rec = small_recommender([
         offering("alpha", competences=["4.2"], level_min=2, level_max=4),
