@@ -39,6 +39,7 @@ ABOVE_COST = 0.35  # quality lost per level an offering starts above the learner
 BELOW_COST = 0.05  # ... and per level it starts below the learner's current level minus one
 TOO_ADVANCED_LISTED = 10
 TOO_ADVANCED = 3  # an offering starting this many levels above the learner on every gap it addresses is out
+PUBLIC_FOR_OTHERS = -0.1  # halfway between open to anyone (0.3) and only for others (-0.5)
 DIVERSITY = 0.1
 POOL = 3  # the greedy selection looks at the best POOL * k candidates first
 PROFILE_SIMILARITY = True
@@ -93,10 +94,15 @@ def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.nda
 
 def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int) -> np.ndarray:
     """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
-    anyone, the general public or a broad group the learner is in (employees); -0.5 when only for others."""
+    anyone or made for a broad group the learner is in (employees); ``PUBLIC_FOR_OTHERS`` when open to the public
+    but also named for groups the learner is not in, and for none they are in (made for others, though anyone
+    may come); -0.5 when only for others."""
     specific = mine & ~broad
+    public = np.where((aud_bits & ~broad & ~mine) != 0, PUBLIC_FOR_OTHERS, 0.3)
     return np.where(
-        aud_bits & specific, 1.0, np.where((aud_bits == 0) | (aud_bits & (mine | broad)), 0.3, -0.5)
+        aud_bits & specific,
+        1.0,
+        np.where((aud_bits == 0) | (aud_bits & mine), 0.3, np.where(aud_bits & broad, public, -0.5)),
     )
 
 

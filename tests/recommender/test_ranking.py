@@ -78,6 +78,17 @@ def test_an_event_ranks_below_a_course_on_the_same_gap() -> None:
     assert ids(rec, event({"4.2": 1}, EMPLOYEE)) == ["privacy-course", "annual-day"]
 
 
+def test_an_offering_named_for_other_groups_ranks_below_one_for_everyone() -> None:
+    rec = small_recommender([
+        offering("aimed-at-seniors", title="Privacy", audience=["citizens", "seniors"]),
+        offering("for-all", title="Privacy", audience=["citizens"]),
+    ])
+    employee = ids(rec, event({"4.2": 1}, EMPLOYEE))
+    assert employee == ["for-all", "aimed-at-seniors"]  # still proposed: anyone may come
+    retired = {"languages": ["en"], "status": "retired"}
+    assert ids(rec, event({"4.2": 1}, retired)) == ["aimed-at-seniors", "for-all"]
+
+
 def test_adjustments_demote_and_promote_an_offering_for_a_gap() -> None:
     rec = small_recommender([
         offering("alpha", competences=["4.2"], level_min=2, level_max=4),
