@@ -45,7 +45,7 @@ POOL = 3  # the greedy selection looks at the best POOL * k candidates first
 PROFILE_SIMILARITY = True
 CENTRALITY_FLOOR = 0.7  # a tagged competence the text barely mentions still counts this much
 KIND_TEACHES = 0.5  # how much a broad kind or an event (``kind_focus`` < 1) also lowers what it teaches of a gap
-PREREQ_STEP_COST = 0.03
+PREREQ_STEP_COST = 0.06  # per offering still to take first (at most 4)
 SERVED_STEP = 1.0  # how far one item serves its gaps (times its level quality)
 
 Adjustments = Mapping[tuple[str, str], float]
