@@ -19,6 +19,7 @@ _REASON = {
     "similarity": "matches the gaps' content more closely",
     "focus": "is more focused on these gaps",
     "audience": "is made for learners in the same situation",
+    "subject": "is mainly about a more pressing gap",
     "certainty": "the catalogue knows more about it (language, cost, duration)",
 }
 

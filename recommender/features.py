@@ -75,6 +75,7 @@ class CatalogFeatures:
     similarity: np.ndarray  # (n, c) cosine of offering text and competence descriptor
     gram: np.ndarray  # (c, c) cosine between competence descriptors
     centrality: np.ndarray  # (n, c) similarity relative to the offering's most similar tagged competence
+    main_subject: np.ndarray  # (n,) column of the competence listed first (the offering's main subject), or -1
     retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
     kind_focus: np.ndarray  # (n,)
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
@@ -116,6 +117,7 @@ class CatalogFeatures:
             level_max=np.array([np.nan if o.level_max is None else o.level_max for o in offs], dtype=float),
             similarity=sim,
             centrality=_centrality(sim, tags),
+            main_subject=np.array([_main_subject(o, col) for o in offs], dtype=np.int64),
             gram=(desc @ desc.T).astype(np.float32),
             retrieved=retrieved,
             kind_focus=np.array([kind_focus(o) for o in offs], dtype=float),
@@ -148,6 +150,12 @@ def _families(offs: list, row: dict[str, int]) -> list[np.ndarray]:
         for a in anc:
             family[a].add(i)
     return [np.array(sorted(f), dtype=np.int64) for f in family]
+
+
+def _main_subject(off: Offering, col: dict[str, int]) -> int:
+    """The column of the competence an offering lists first: the catalogue lists the main subject first (and
+    inferred codes come best first)."""
+    return next((col[c] for c in off.competences if c in col), -1)
 
 
 def _centrality(sim: np.ndarray, tags: np.ndarray) -> np.ndarray:

@@ -13,8 +13,12 @@ parts, kept as the item's score breakdown:
 - ``focus``: the share of its content (tags weighted by centrality) on the learner's gaps, lower for broad
   kinds (a focused course beats a catch-all programme);
 - ``audience``: made for people like the learner (jobseekers, seniors, SMEs, ...) rather than for others;
+- ``subject``: how pressing the gap is that it is mainly about (the competence it lists first);
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares
   about; each offering still to take first.
+
+Broad kinds (a catalogue area, a programme) and events or talks also teach less of each gap they are tagged with
+(``KIND_TEACHES``), not only count as less focused.
 
 Selection is greedy with diversity across gaps (maximal marginal relevance): once a gap is served, offerings
 that only serve it lose weight. A whole and its parts (``part_of``) are never both selected.
@@ -31,7 +35,7 @@ from recommender.constraints import LearnerProfile
 from recommender.features import CatalogFeatures
 from schemas.recommendation import Gap
 
-WEIGHTS = {"coverage": 0.25, "level_fit": 0.10, "similarity": 0.20, "focus": 0.25, "audience": 0.15}
+WEIGHTS = {"coverage": 0.25, "level_fit": 0.10, "similarity": 0.20, "focus": 0.25, "audience": 0.15, "subject": 0.05}
 SEMANTIC_THRESHOLD = 0.45  # untagged offerings address a gap when retrieved this close to its descriptor
 SEMANTIC_WEIGHT = 0.6  # ... and count for this much of a tagged match
 UNKNOWN_LEVEL_QUALITY = 0.5
@@ -163,6 +167,20 @@ def _focus(f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np
     return np.minimum(share, 1.0) * f.kind_focus[rows]
 
 
+def _subject(
+    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray
+) -> np.ndarray:
+    """How pressing the gap is that an offering is mainly about: the priority of the gap its main subject (the
+    competence it lists first) is, relative to the learner's most pressing gap; 0 when its main subject is no
+    gap it serves, 0.5 when it lists no competence (matched on its text)."""
+    gap_of = np.full(len(f.codes) + 1, -1, dtype=np.int64)  # last slot: no main subject (-1)
+    gap_of[cols] = np.arange(len(cols))
+    main = f.main_subject[rows]
+    g = gap_of[main]
+    served = (g >= 0) & addressed[np.arange(len(rows)), np.maximum(g, 0)]
+    return np.where(main < 0, 0.5, np.where(served, pri[np.maximum(g, 0)] / pri.max(), 0.0))
+
+
 def score_all(
     f: CatalogFeatures,
     gaps: list[Gap],
@@ -205,6 +223,7 @@ def score_all(
         np.where(addressed, sim, -1.0).max(axis=1, initial=-1.0),
         "focus": _focus(f, rows, cols, addressed),
         "audience": affinity[rows],
+        "subject": _subject(f, rows, cols, addressed, pri),
     }
     # each offering to take first (a prerequisite not yet done) is a step further from the goal
     pre = -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4)

@@ -89,6 +89,17 @@ def test_an_offering_named_for_other_groups_ranks_below_one_for_everyone() -> No
     assert ids(rec, event({"4.2": 1}, retired)) == ["aimed-at-seniors", "for-all"]
 
 
+def test_an_offering_mainly_about_the_most_pressing_gap_ranks_first() -> None:
+    # same text and the same two competences: only which one each lists first (its main subject) differs
+    rec = small_recommender([
+        offering("a-security-first", title="Safety", competences=["4.1", "4.2"], level_min=1, level_max=5),
+        offering("b-privacy-first", title="Safety", competences=["4.2", "4.1"], level_min=1, level_max=5),
+    ])
+    out = rec.recommend(event({"4.2": 1, "4.1": 2}, EMPLOYEE, target={"levels": {"4.2": 5, "4.1": 3}}))
+    assert [i.offering_id for i in out.items] == ["b-privacy-first", "a-security-first"]
+    assert "because it is mainly about a more pressing gap" in out.items[0].why
+
+
 def test_adjustments_demote_and_promote_an_offering_for_a_gap() -> None:
     rec = small_recommender([
         offering("alpha", competences=["4.2"], level_min=2, level_max=4),
