@@ -20,7 +20,7 @@ _REASON = {
     "focus": "is more focused on these gaps",
     "audience": "is made for learners in the same situation",
     "subject": "is mainly about a more pressing gap",
-    "certainty": "the catalogue knows more about it (language, cost, duration)",
+    "certainty": "is better known to the catalogue (language, cost, duration)",
 }
 
 
