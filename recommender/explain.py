@@ -19,7 +19,8 @@ _REASON = {
     "similarity": "matches the gaps' content more closely",
     "focus": "is more focused on these gaps",
     "audience": "is made for learners in the same situation",
-    "certainty": "the catalogue knows more about it (language, cost, duration)",
+    "subject": "is mainly about a more pressing gap",
+    "certainty": "is better known to the catalogue (language, cost, duration)",
 }
 
 

@@ -34,6 +34,22 @@ KIND_FOCUS = {
     "learning_track": 0.85,
 }
 
+# An event or a series of talks (title and format name no course, workshop or session) informs more than it trains.
+EVENT_FOCUS = 0.5
+_EVENT = re.compile(r"\b(?:events?|conferences?|talks?|congress(?:es)?|summits?|fairs?|festivals?)\b", re.I)
+_TRAINING = re.compile(r"\b(?:courses?|training|workshops?|seminars?|sessions?|classes|lessons?|mooc)\b", re.I)
+
+
+def is_event(off: Offering) -> bool:
+    """An event or talks rather than training, by the words of its title and format note."""
+    words = f"{off.title} | {off.format_note or ''}"
+    return bool(_EVENT.search(words)) and not _TRAINING.search(words)
+
+
+def kind_focus(off: Offering) -> float:
+    """How much of a gap the offering's kind and delivery are likely to teach (1.0: a focused course)."""
+    return KIND_FOCUS.get(off.kind, 1.0) * (EVENT_FOCUS if is_event(off) else 1.0)
+
 
 AUDIENCE_BITS = {tag: 1 << i for i, tag in enumerate(get_args(Audience))}
 
@@ -59,6 +75,7 @@ class CatalogFeatures:
     similarity: np.ndarray  # (n, c) cosine of offering text and competence descriptor
     gram: np.ndarray  # (c, c) cosine between competence descriptors
     centrality: np.ndarray  # (n, c) similarity relative to the offering's most similar tagged competence
+    main_subject: np.ndarray  # (n,) column of the competence listed first (the offering's main subject), or -1
     retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
     kind_focus: np.ndarray  # (n,)
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
@@ -100,9 +117,10 @@ class CatalogFeatures:
             level_max=np.array([np.nan if o.level_max is None else o.level_max for o in offs], dtype=float),
             similarity=sim,
             centrality=_centrality(sim, tags),
+            main_subject=np.array([_main_subject(o, col) for o in offs], dtype=np.int64),
             gram=(desc @ desc.T).astype(np.float32),
             retrieved=retrieved,
-            kind_focus=np.array([KIND_FOCUS.get(o.kind, 1.0) for o in offs], dtype=float),
+            kind_focus=np.array([kind_focus(o) for o in offs], dtype=float),
             related=_families(offs, row),
             descendants=(desc_rows := _descendants(offs, row)),
             wholes=[i for i, d in enumerate(desc_rows) if len(d)],
@@ -132,6 +150,12 @@ def _families(offs: list, row: dict[str, int]) -> list[np.ndarray]:
         for a in anc:
             family[a].add(i)
     return [np.array(sorted(f), dtype=np.int64) for f in family]
+
+
+def _main_subject(off: Offering, col: dict[str, int]) -> int:
+    """The column of the competence an offering lists first: the catalogue lists the main subject first (and
+    inferred codes come best first)."""
+    return next((col[c] for c in off.competences if c in col), -1)
 
 
 def _centrality(sim: np.ndarray, tags: np.ndarray) -> np.ndarray:

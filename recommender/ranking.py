@@ -13,8 +13,12 @@ parts, kept as the item's score breakdown:
 - ``focus``: the share of its content (tags weighted by centrality) on the learner's gaps, lower for broad
   kinds (a focused course beats a catch-all programme);
 - ``audience``: made for people like the learner (jobseekers, seniors, SMEs, ...) rather than for others;
+- ``subject``: how pressing the gap is that it is mainly about (the competence it lists first);
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares
   about; each offering still to take first.
+
+Broad kinds (a catalogue area, a programme) and events or talks also teach less of each gap they are tagged with
+(``KIND_TEACHES``), not only count as less focused.
 
 Selection is greedy with diversity across gaps (maximal marginal relevance): once a gap is served, offerings
 that only serve it lose weight. A whole and its parts (``part_of``) are never both selected.
@@ -31,7 +35,7 @@ from recommender.constraints import LearnerProfile
 from recommender.features import CatalogFeatures
 from schemas.recommendation import Gap
 
-WEIGHTS = {"coverage": 0.25, "level_fit": 0.10, "similarity": 0.20, "focus": 0.25, "audience": 0.15}
+WEIGHTS = {"coverage": 0.25, "level_fit": 0.10, "similarity": 0.20, "focus": 0.25, "audience": 0.15, "subject": 0.05}
 SEMANTIC_THRESHOLD = 0.45  # untagged offerings address a gap when retrieved this close to its descriptor
 SEMANTIC_WEIGHT = 0.6  # ... and count for this much of a tagged match
 UNKNOWN_LEVEL_QUALITY = 0.5
@@ -39,11 +43,13 @@ ABOVE_COST = 0.35  # quality lost per level an offering starts above the learner
 BELOW_COST = 0.05  # ... and per level it starts below the learner's current level minus one
 TOO_ADVANCED_LISTED = 10
 TOO_ADVANCED = 3  # an offering starting this many levels above the learner on every gap it addresses is out
+PUBLIC_FOR_OTHERS = -0.1  # halfway between open to anyone (0.3) and only for others (-0.5)
 DIVERSITY = 0.1
 POOL = 3  # the greedy selection looks at the best POOL * k candidates first
 PROFILE_SIMILARITY = True
 CENTRALITY_FLOOR = 0.7  # a tagged competence the text barely mentions still counts this much
-PREREQ_STEP_COST = 0.03
+KIND_TEACHES = 0.5  # how much a broad kind or an event (``kind_focus`` < 1) also lowers what it teaches of a gap
+PREREQ_STEP_COST = 0.06  # per offering still to take first (at most 4)
 SERVED_STEP = 1.0  # how far one item serves its gaps (times its level quality)
 
 Adjustments = Mapping[tuple[str, str], float]
@@ -92,10 +98,15 @@ def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.nda
 
 def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int) -> np.ndarray:
     """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
-    anyone, the general public or a broad group the learner is in (employees); -0.5 when only for others."""
+    anyone or made for a broad group the learner is in (employees); ``PUBLIC_FOR_OTHERS`` when open to the public
+    but also named for groups the learner is not in, and for none they are in (made for others, though anyone
+    may come); -0.5 when only for others."""
     specific = mine & ~broad
+    public = np.where((aud_bits & ~broad & ~mine) != 0, PUBLIC_FOR_OTHERS, 0.3)
     return np.where(
-        aud_bits & specific, 1.0, np.where((aud_bits == 0) | (aud_bits & (mine | broad)), 0.3, -0.5)
+        aud_bits & specific,
+        1.0,
+        np.where((aud_bits == 0) | (aud_bits & mine), 0.3, np.where(aud_bits & broad, public, -0.5)),
     )
 
 
@@ -156,6 +167,20 @@ def _focus(f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np
     return np.minimum(share, 1.0) * f.kind_focus[rows]
 
 
+def _subject(
+    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray
+) -> np.ndarray:
+    """How pressing the gap is that an offering is mainly about: the priority of the gap its main subject (the
+    competence it lists first) is, relative to the learner's most pressing gap; 0 when its main subject is no
+    gap it serves, 0.5 when it lists no competence (matched on its text)."""
+    gap_of = np.full(len(f.codes) + 1, -1, dtype=np.int64)  # last slot: no main subject (-1)
+    gap_of[cols] = np.arange(len(cols))
+    main = f.main_subject[rows]
+    g = gap_of[main]
+    served = (g >= 0) & addressed[np.arange(len(rows)), np.maximum(g, 0)]
+    return np.where(main < 0, 0.5, np.where(served, pri[np.maximum(g, 0)] / pri.max(), 0.0))
+
+
 def score_all(
     f: CatalogFeatures,
     gaps: list[Gap],
@@ -182,6 +207,7 @@ def score_all(
     quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], cur[None, :])
     central = CENTRALITY_FLOOR + (1.0 - CENTRALITY_FLOOR) * f.centrality[rows][:, cols]
     weight = np.where(tags, central, np.where(semantic, SEMANTIC_WEIGHT, 0.0))
+    weight *= (1.0 - KIND_TEACHES + KIND_TEACHES * f.kind_focus[rows])[:, None]
     value = weight * quality * pri[None, :] * _adjust(f, rows, gaps, adjustments)
     _inherit_parts(f, rows, value, quality, weight)
     addressed = value > 0
@@ -203,6 +229,7 @@ def score_all(
         np.where(addressed, sim, -1.0).max(axis=1, initial=-1.0),
         "focus": _focus(f, rows, cols, addressed),
         "audience": affinity[rows],
+        "subject": _subject(f, rows, cols, addressed, pri),
     }
     # each offering to take first (a prerequisite not yet done) is a step further from the goal
     pre = -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4)

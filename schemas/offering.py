@@ -37,7 +37,7 @@ class Offering(BaseModel):
     description: str = Field("", max_length=10_000)
     kind: str = Field("course", min_length=1, examples=["course", "module", "programme"])
     status: OfferingStatus = "active"
-    competences: list[str] = Field(default_factory=list, description="DigComp 2.2 codes developed.")
+    competences: list[str] = Field(default_factory=list, description="DigComp 2.2 codes developed, main subject first.")
     level_min: int | None = Field(None, ge=1, le=8)
     level_max: int | None = Field(None, ge=1, le=8)
     format: Literal["online", "in_person", "blended"] | None = None

@@ -58,7 +58,6 @@ def test_no_violation_empty_for_no_gap_and_above_baselines_on_the_dev_cases(reco
 
 
 @pytest.mark.skipif(not DEV.exists(), reason="../shared/eval/dev-cases.jsonl is not next to the repository")
-@pytest.mark.xfail(strict=True, reason="the issue's target; the method reaches 0.744 on the dev cases so far")
 def test_ndcg_target_on_the_dev_cases(recommender) -> None:  # noqa: ANN001
     method, _ = _score(recommender, DEV)
     assert method.ndcg5 >= 0.85, method.per_case

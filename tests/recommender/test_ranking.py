@@ -69,6 +69,37 @@ def test_one_gap_does_not_fill_the_list() -> None:
     assert "security" in out[:2] and any(o.startswith("privacy") for o in out[:2])
 
 
+def test_an_event_ranks_below_a_course_on_the_same_gap() -> None:
+    # same text (same vector): only the format note tells the annual event from the course (ties go by id)
+    rec = small_recommender([
+        offering("annual-day", title="Privacy", format_note="hybrid; annual event", level_min=2, level_max=4),
+        offering("privacy-course", title="Privacy", format_note="online; self-paced", level_min=2, level_max=4),
+    ])
+    assert ids(rec, event({"4.2": 1}, EMPLOYEE)) == ["privacy-course", "annual-day"]
+
+
+def test_an_offering_named_for_other_groups_ranks_below_one_for_everyone() -> None:
+    rec = small_recommender([
+        offering("aimed-at-seniors", title="Privacy", audience=["citizens", "seniors"]),
+        offering("for-all", title="Privacy", audience=["citizens"]),
+    ])
+    employee = ids(rec, event({"4.2": 1}, EMPLOYEE))
+    assert employee == ["for-all", "aimed-at-seniors"]  # still proposed: anyone may come
+    retired = {"languages": ["en"], "status": "retired"}
+    assert ids(rec, event({"4.2": 1}, retired)) == ["aimed-at-seniors", "for-all"]
+
+
+def test_an_offering_mainly_about_the_most_pressing_gap_ranks_first() -> None:
+    # same text and the same two competences: only which one each lists first (its main subject) differs
+    rec = small_recommender([
+        offering("a-security-first", title="Safety", competences=["4.1", "4.2"], level_min=1, level_max=5),
+        offering("b-privacy-first", title="Safety", competences=["4.2", "4.1"], level_min=1, level_max=5),
+    ])
+    out = rec.recommend(event({"4.2": 1, "4.1": 2}, EMPLOYEE, target={"levels": {"4.2": 5, "4.1": 3}}))
+    assert [i.offering_id for i in out.items] == ["b-privacy-first", "a-security-first"]
+    assert "because it is mainly about a more pressing gap" in out.items[0].why
+
+
 def test_adjustments_demote_and_promote_an_offering_for_a_gap() -> None:
     rec = small_recommender([
         offering("alpha", competences=["4.2"], level_min=2, level_max=4),
