@@ -159,16 +159,6 @@ class OfferingFacts:
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
 
-    def take(self, rows: list[int]) -> OfferingFacts:
-        """The facts of some of the offerings (row i = ``rows[i]``): checking a few is then cheap."""
-        reqs = [self.requirements[r] for r in rows]
-        return OfferingFacts(
-            offerings=[self.offerings[r] for r in rows], active=self.active[rows], lang_bits=self.lang_bits[rows],
-            free=self.free[rows], format=self.format[rows], duration=self.duration[rows],
-            audience_bits=self.audience_bits[rows], requirements=reqs, requirement_groups=_requirement_groups(reqs),
-            lang_index=self.lang_index,
-        )
-
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
         """Encode the offerings."""
@@ -284,17 +274,6 @@ def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.nda
     for mask in per_rule.values():
         out |= mask
     return out, per_rule
-
-
-def first_violations(facts: OfferingFacts, rows: list[int], profile: LearnerProfile) -> list[tuple[str, str]]:
-    """For each of ``rows`` (offerings the learner is ruled out of), the first rule it breaks and why."""
-    some = facts.take(rows)
-    _, per_rule = rejected_mask(some, profile)
-    out = []
-    for i, off in enumerate(some.offerings):
-        name = next(n for n, mask in per_rule.items() if mask[i])
-        out.append((name, RULES[name][1](off, profile)))
-    return out
 
 
 def violations(off: Offering, profile: LearnerProfile) -> list[tuple[str, str]]:

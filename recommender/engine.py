@@ -15,7 +15,7 @@ import numpy as np
 
 from embeddings import Embedder
 from recommender.catalog import Catalog
-from recommender.constraints import LearnerProfile, first_violations
+from recommender.constraints import RULES, LearnerProfile
 from recommender.explain import rivals, why
 from recommender.features import CatalogFeatures
 from recommender.funding import funding_for
@@ -23,7 +23,8 @@ from recommender.gaps import compute_gaps
 from recommender.paths import build_path, resolve
 from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
 from recommender.shortlist import Shortlists
-from recommender.views import FactCodes, ProfileView, build_view
+from recommender.signals import Tables
+from recommender.views import RULE_NAMES, FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import Framework, load_framework
 from schemas.offering import Offering
@@ -35,7 +36,7 @@ RANKER_VERSION = "hybrid-v2"
 # uuid5 namespace: recommendation_id = uuid5(NS, event_id) so a redelivered event maps to the same id.
 RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
 _PROFILE_CACHE = 4096
-_PROFILE_CACHE_BYTES = 64 << 20  # views hold ~9 bytes per offering: 70 learner profiles at 100k offerings
+_PROFILE_CACHE_BYTES = 64 << 20  # views hold ~10 bytes per offering: 64 learner profiles at 100k offerings
 _RANKED_PER_PROFILE = 256
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
 def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
@@ -74,6 +75,7 @@ class Recommender:
         self.gap_vectors: dict[str, np.ndarray] = dict(zip(codes, vecs, strict=True))
         self._features: CatalogFeatures | None = None
         self._shortlists = Shortlists(None)
+        self._tables: Tables | None = None
         self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.int32))
         self._views: dict[LearnerProfile, ProfileView] = {}
 
@@ -82,6 +84,7 @@ class Recommender:
         if self._features is None or self._features.version != self.catalog.version:
             self._features = CatalogFeatures.build(self.catalog, self.gap_vectors, self.semantic_k)
             self._shortlists = Shortlists.build(self._features)
+            self._tables = Tables.build(self._features)
             self._codes = FactCodes.build(self._features)
             self._views.clear()
             logger.info("ranking features built for catalogue version %s", self._features.version)
@@ -203,11 +206,11 @@ class Recommender:
         cols = np.array([f.col[g.competence] for g in gaps], dtype=np.int64)
         levels = np.array([g.current for g in gaps], dtype=np.int64)
         priority = np.array([g.priority for g in gaps], dtype=np.float64)
-        rows = self._shortlists.candidates(cols, levels, priority, ~allowed, view.affinity, view.certainty)
-        if rows is None:
-            rows = np.arange(len(f.ids))
-            return score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments), rows
-        return score_all(f, gaps, profile, allowed, view.affinity, view.certainty, adjustments, rows), rows
+        shortlist = self._shortlists.candidates(cols, levels, priority, ~allowed, view.affinity, view.certainty)
+        if self._tables is None:
+            raise RuntimeError("ranking tables are built with the features")
+        scored = score_all(f, self._tables, gaps, allowed, view.affinity, view.certainty, adjustments, shortlist)
+        return scored, np.arange(len(f.ids)) if shortlist is None else shortlist
 
     def _rejections(
         self, f: CatalogFeatures, view: ProfileView, gaps: list[Gap], profile: LearnerProfile, scored: Scored,
@@ -218,9 +221,11 @@ class Recommender:
         rows = considered[view.rejected[considered]]
         weight = f.tags[np.ix_(rows, cols)] @ np.array([g.priority for g in gaps])  # gap priority served
         top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
-        new = [row for row in top if row not in view.reasons]
-        for row, (name, reason) in zip(new, first_violations(f.facts, new, profile), strict=True) if new else ():
-            view.reasons[row] = Rejection(offering_id=f.ids[row], rule=name, reason=reason)
+        for row in top:
+            if row not in view.reasons:
+                name = RULE_NAMES[view.rule[row]]
+                off = self.catalog.offerings[f.ids[row]]
+                view.reasons[row] = Rejection(offering_id=off.id, rule=name, reason=RULES[name][1](off, profile))
         out = [view.reasons[row] for row in top]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]

@@ -8,7 +8,8 @@ their score parts.
 from __future__ import annotations
 
 from recommender.catalog import Catalog
-from recommender.ranking import WEIGHTS, Candidate
+from recommender.ranking import Candidate
+from recommender.weights import WEIGHTS
 from schemas.offering import Offering
 from schemas.recommendation import Gap
 

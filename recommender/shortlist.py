@@ -23,7 +23,8 @@ import numpy as np
 from scipy import sparse
 
 from recommender.features import CatalogFeatures
-from recommender.ranking import CENTRALITY_FLOOR, SEMANTIC_THRESHOLD, SEMANTIC_WEIGHT, WEIGHTS, level_quality
+from recommender.signals import level_quality
+from recommender.weights import CENTRALITY_FLOOR, SEMANTIC_THRESHOLD, SEMANTIC_WEIGHT, WEIGHTS
 
 EXHAUSTIVE_UP_TO = 5000
 # the score parts the static merit stands for (the rest: similarity, per learner, is left to full scoring)

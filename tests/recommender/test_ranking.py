@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from recommender.ranking import level_quality
+from recommender.signals import level_quality
 from tests.recommender import synthetic
 from tests.recommender.synthetic import event, offering, small_recommender
 

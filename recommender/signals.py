@@ -1,0 +1,147 @@
+"""The signals ranking combines, and the per-catalogue tables that make them cheap on every request.
+
+:class:`Tables` holds what depends on the catalogue only (how much of each competence an offering teaches, its
+level fit for each current level 0-8, how its content is spread); a request then gathers its rows and gap
+columns instead of recomputing them. Built once per catalogue version, with the features.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from recommender.features import CatalogFeatures
+from recommender.weights import (
+    ABOVE_COST,
+    BELOW_COST,
+    CENTRALITY_FLOOR,
+    KIND_TEACHES,
+    PUBLIC_FOR_OTHERS,
+    SEMANTIC_THRESHOLD,
+    SEMANTIC_WEIGHT,
+    UNKNOWN_LEVEL_QUALITY,
+)
+
+LEVELS = 9  # current levels 0-8
+
+
+def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.ndarray:
+    """How well level ranges (column vectors) serve gaps (row vectors): 0..1, broadcast to (k, m).
+
+    1 when an offering starts at or just below the learner's next level, less the further above or below it
+    starts, 0 when it stays at or below what the learner has.
+    """
+    nxt = cur + 1.0
+    start = np.where(
+        lmin > nxt,
+        np.clip(1.0 - ABOVE_COST * (lmin - nxt), 0.0, 1.0),  # starts above the learner
+        1.0 - BELOW_COST * np.clip(cur - 1.0 - lmin, 0.0, None),  # starts well below: time on known ground
+    )
+    quality = np.where(lmax <= cur, 0.0, start)
+    unknown = np.isnan(lmin) | np.isnan(lmax)
+    return np.where(unknown, UNKNOWN_LEVEL_QUALITY, quality)
+
+
+def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int) -> np.ndarray:
+    """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
+    anyone or made for a broad group the learner is in (employees); ``PUBLIC_FOR_OTHERS`` when open to the public
+    but also named for groups the learner is not in, and for none they are in (made for others, though anyone
+    may come); -0.5 when only for others."""
+    specific = mine & ~broad
+    public = np.where((aud_bits & ~broad & ~mine) != 0, PUBLIC_FOR_OTHERS, 0.3)
+    return np.where(
+        aud_bits & specific,
+        1.0,
+        np.where((aud_bits == 0) | (aud_bits & mine), 0.3, np.where(aud_bits & broad, public, -0.5)),
+    )
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Row i describes features row i; column j competence j."""
+
+    weight: np.ndarray  # (n, c) float32: how much of the competence it teaches at a fitting level, 0: not at all
+    text_only: np.ndarray  # (n, c) bool: untagged, addresses the competence through its text
+    quality: np.ndarray  # (n, LEVELS) float: level fit for a learner at each current level
+    central: np.ndarray  # (n, c) float32: how central each competence is to it (floored)
+    content: np.ndarray  # (n,) the sum of ``central`` over its tags (its whole content)
+
+    @classmethod
+    def build(cls, f: CatalogFeatures) -> Tables:
+        central = (CENTRALITY_FLOOR + (1.0 - CENTRALITY_FLOOR) * f.centrality).astype(np.float32)
+        text_only = (f.n_tags == 0)[:, None] & f.retrieved & (f.similarity >= SEMANTIC_THRESHOLD)
+        # broad kinds (a catalogue area, a programme) and events also teach less of each gap they work on
+        teaches = (1.0 - KIND_TEACHES + KIND_TEACHES * f.kind_focus)[:, None]
+        weight = np.where(f.tags, central, np.where(text_only, SEMANTIC_WEIGHT, 0.0)) * teaches
+        levels = np.arange(LEVELS, dtype=float)[None, :]
+        return cls(
+            weight=weight.astype(np.float32),
+            text_only=text_only,
+            quality=level_quality(f.level_min[:, None], f.level_max[:, None], levels),
+            central=central,
+            content=np.where(f.tags, central, 0.0).sum(axis=1),
+        )
+
+
+def inherit_parts(
+    f: CatalogFeatures, rows: np.ndarray, value: np.ndarray, quality: np.ndarray, weight: np.ndarray
+) -> None:
+    """A whole teaches what its parts teach, in proportion to the share of its parts that do (in place).
+
+    Its value for a gap is at least the mean of its parts' values (parts that do not work on the gap count 0),
+    so a programme with one chapter on a gap does not pass for a course on it.
+    """
+    if not f.wholes:
+        return
+    pos = np.full(len(f.ids), -1, dtype=np.int64)
+    pos[rows] = np.arange(len(rows))
+    for r in f.wholes:
+        k = int(pos[r])
+        if k < 0:
+            continue
+        parts = f.descendants[r]
+        inside = pos[parts]
+        inside = inside[inside >= 0]
+        if not len(inside):
+            continue
+        mean = value[inside].sum(axis=0) / len(parts)
+        cols = np.flatnonzero(mean > value[k])
+        if cols.size:
+            best = inside[value[inside][:, cols].argmax(axis=0)]
+            value[k, cols] = mean[cols]
+            quality[k, cols] = np.maximum(quality[k, cols], quality[best, cols])
+            weight[k, cols] = np.maximum(weight[k, cols], mean[cols] / np.maximum(value[best, cols], 1e-9))
+
+
+def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pri: np.ndarray) -> np.ndarray:
+    """Cosine of each offering's text with the learner's need: the priority-weighted sum of gap descriptors.
+
+    Computed from the offerings' similarities to the gaps' descriptors (``sim``, rows x gaps) and the
+    descriptors' Gram matrix (no model call).
+    """
+    norm = float(np.sqrt(pri @ f.gram[np.ix_(cols, cols)] @ pri)) or 1.0
+    return (sim @ pri) / norm
+
+
+def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray) -> np.ndarray:
+    """The share of an offering's content (its tags, weighted by how central each is to its text) that is about
+    the gaps it addresses, times how focused its kind is (a catalogue area or a programme is broad)."""
+    total = t.content[rows]
+    on_gaps = np.where(addressed, t.central[rows][:, cols], 0.0).sum(axis=1)
+    share = np.where(total > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
+    return np.minimum(share, 1.0) * f.kind_focus[rows]
+
+
+def subject(
+    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray
+) -> np.ndarray:
+    """How pressing the gap is that an offering is mainly about: the priority of the gap its main subject (the
+    competence it lists first) is, relative to the learner's most pressing gap; 0 when its main subject is no
+    gap it serves, 0.5 when it lists no competence (matched on its text)."""
+    gap_of = np.full(len(f.codes) + 1, -1, dtype=np.int64)  # last slot: no main subject (-1)
+    gap_of[cols] = np.arange(len(cols))
+    main = f.main_subject[rows]
+    g = gap_of[main]
+    served = (g >= 0) & addressed[np.arange(len(rows)), np.maximum(g, 0)]
+    return np.where(main < 0, 0.5, np.where(served, pri[np.maximum(g, 0)] / pri.max(), 0.0))
