@@ -56,10 +56,12 @@ def _gap_text(g: Gap) -> str:
 def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
     if rival is None:
         return ""
-    part = max(
-        _REASON,
-        key=lambda k: WEIGHTS.get(k, 1.0) * (cand.parts.get(k, 0.0) - rival.parts.get(k, 0.0)),
-    )
+    mine, theirs = cand.parts, rival.parts
+    part, best = "", float("-inf")
+    for k in _REASON:  # the largest weighted difference (the first one on ties)
+        diff = WEIGHTS.get(k, 1.0) * (mine.get(k, 0.0) - theirs.get(k, 0.0))
+        if diff > best:
+            part, best = k, diff
     title = catalog.offerings[rival.offering_id].title
     return f" Ranked above “{title}” because it {_REASON[part]}."
 

@@ -64,12 +64,16 @@ def is_sme_staff(profile: LearnerProfile) -> bool:
     )
 
 
+def _about_ai(off: Offering) -> bool:
+    text = f" {off.title} {off.description} ".lower()
+    return any(w in text for w in _AI_WORDS)
+
+
 def funding_for(off: Offering, profile: LearnerProfile, schemes: Sequence[Offering]) -> list[FundingHint]:
     """The schemes that may pay for ``off`` for this learner, each with the condition that applies."""
-    by_id = {s.id: s for s in schemes if s.status == "active"}
-    if profile.status not in _STATUSES or not by_id:
+    if profile.status not in _STATUSES:
         return []
-    text = f" {off.title} {off.description} ".lower()
+    by_id = {s.id: s for s in schemes if s.status == "active"}
     hints = []
     for rule in RULES:
         scheme = by_id.get(rule.scheme_id)
@@ -80,7 +84,7 @@ def funding_for(off: Offering, profile: LearnerProfile, schemes: Sequence[Offeri
         if rule.digital_transformation:
             if not is_sme_staff(profile) or not (set(off.competences) & _TRANSFORMATION):
                 continue
-            if rule.scheme_id == "fit4ai" and "5.3" not in off.competences and not any(w in text for w in _AI_WORDS):
+            if rule.scheme_id == "fit4ai" and "5.3" not in off.competences and not _about_ai(off):
                 continue
         hints.append(FundingHint(id=scheme.id, title=scheme.title, condition=rule.condition))
     return hints

@@ -185,8 +185,7 @@ def _greedy(
     in_scored = np.zeros(len(f.ids) + 1, dtype=bool)  # last slot: "no whole" (-1)
     in_scored[s.rows] = True
     skip = in_scored[f.stands_for[rows]].tolist()  # chapters taken only after their siblings: the whole competes
-    lists = _Rows(s, f, pool)
-    chosen: list[Candidate] = []
+    chosen: list[int] = []
     while len(chosen) < k:
         i = int(np.argmax(score - scale * (value @ served)))
         if score[i] == -np.inf:
@@ -198,38 +197,34 @@ def _greedy(
         family = pos[f.related[row]]
         score[family[family >= 0]] = -np.inf
         served = np.minimum(1.0, served + step[i])
-        chosen.append(lists.candidate(i))
-    return chosen
+        chosen.append(i)
+    return _candidates(s, f, pool[chosen])
 
 
-class _Rows:
-    """The pool's scored arrays as Python lists (row i = ``pool[i]``), converted once per selection.
+def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candidate]:
+    """The selected rows of the scored arrays (``picked`` indexes them) as candidates, in order.
 
-    Only the pool: a large catalogue scores tens of thousands of candidates, and converting them all to lists
-    cost more than everything else in a request.
+    Converted to Python values only for these few: a large catalogue scores tens of thousands of candidates.
     """
-
-    def __init__(self, s: Scored, f: CatalogFeatures, pool: np.ndarray) -> None:
-        self.names = list(s.parts)
-        self.parts = np.stack([s.parts[n][pool] for n in self.names], axis=1).round(4).tolist()
-        self.score = s.score[pool].round(4).tolist()
-        self.quality = s.quality[pool].round(3).tolist()
-        value, addressed, semantic = s.value[pool], s.addressed[pool], s.semantic[pool]
-        self.order = np.argsort(-value, axis=1, kind="stable").tolist()
-        self.addressed = addressed.tolist()
-        self.semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
-        self.rows = s.rows[pool].tolist()
-        self.ids = [f.ids[r] for r in self.rows]
-        self.gaps = s.gaps
-
-    def candidate(self, i: int) -> Candidate:
-        order = [j for j in self.order[i] if self.addressed[i][j]]
-        return Candidate(
-            offering_id=self.ids[i],
-            row=self.rows[i],
-            addresses=[self.gaps[j] for j in order],
-            quality={self.gaps[j].competence: self.quality[i][j] for j in order},
-            parts=dict(zip(self.names, self.parts[i], strict=True)),
-            score=self.score[i],
-            semantic_only=self.semantic_only[i],
-        )
+    names = list(s.parts)
+    parts = np.stack([s.parts[n][picked] for n in names], axis=1).round(4).tolist()
+    score = s.score[picked].round(4).tolist()
+    quality = s.quality[picked].round(3).tolist()
+    value, addressed, semantic = s.value[picked], s.addressed[picked], s.semantic[picked]
+    order = np.argsort(-value, axis=1, kind="stable").tolist()
+    semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
+    addressed_rows = addressed.tolist()
+    rows = s.rows[picked].tolist()
+    out = []
+    for i, row in enumerate(rows):
+        gaps = [j for j in order[i] if addressed_rows[i][j]]
+        out.append(Candidate(
+            offering_id=f.ids[row],
+            row=row,
+            addresses=[s.gaps[j] for j in gaps],
+            quality={s.gaps[j].competence: quality[i][j] for j in gaps},
+            parts=dict(zip(names, parts[i], strict=True)),
+            score=score[i],
+            semantic_only=semantic_only[i],
+        ))
+    return out
