@@ -17,7 +17,7 @@ import mode
 from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
-from streams.processor import AssessmentProcessor, InRecord, OutRecord
+from streams.processor import AssessmentProcessor, BatchResult, InRecord, OutRecord, encode
 from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -54,6 +54,12 @@ class WorkerRuntime(mode.Service):
 def _build_features(recommender: Recommender) -> None:
     with recommender.catalog.lock:  # the follower may be applying an update
         recommender.features()
+
+
+def _report_failure(task: asyncio.Future[None]) -> None:
+    """Log a batch delivery that failed (its recommendations stay unsent in the store until the next start)."""
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("delivering a batch failed: %r", task.exception())
 
 
 def observe(app: faust.App, events: list[faust.EventT]) -> None:
@@ -105,12 +111,36 @@ def create_app(settings: Settings) -> faust.App:
         futures = [await topic.send(key=r.key, value=r.value, headers=r.headers) for r in records]
         await asyncio.gather(*futures)  # wait for the broker's acknowledgement of every one
 
+    async def deliver(processor: AssessmentProcessor, result: BatchResult, events: list, started: float) -> None:
+        """Publish a processed batch, then mark its recommendations published in the store."""
+        await send_all(dlq, result.dead_letters)
+        await send_all(recommendations, result.recommendations)
+        published = [r.event_id for r in result.recommendations if r.event_id]
+        await asyncio.to_thread(processor.store.mark_published, published)
+        observe(app, events)
+        metrics.DLQ.inc(len(result.dead_letters))
+        metrics.RECOMMENDATIONS_OUT.inc(len(result.recommendations))
+        metrics.DUPLICATES.inc(result.duplicates)
+        metrics.BATCH_LATENCY.observe(time.perf_counter() - started)
+
+    async def resend_unpublished(processor: AssessmentProcessor) -> None:
+        """Recommendations a previous run stored but may not have sent (it stopped in between): send them."""
+        while stored := await asyncio.to_thread(processor.store.unpublished):
+            await send_all(recommendations, [encode(r) for r in stored])
+            await asyncio.to_thread(processor.store.mark_published, [str(r.event_id) for r in stored])
+            logger.info("re-sent %d recommendations stored by an earlier run but not marked sent", len(stored))
+
     @app.agent(assessments, name="recommend-assessments")
     async def recommend_assessments(stream: faust.StreamT) -> None:
         await runtime.ready.wait()
         processor = runtime.processor
         if processor is None:
             raise RuntimeError("worker runtime started without a processor")
+        await resend_unpublished(processor)
+        # One batch is delivered while the next is processed: sending and waiting for the broker's acks no
+        # longer idle the recommender. The store records each recommendation before it is sent, so a batch
+        # whose offsets were committed but whose delivery a crash cut short is re-sent at the next start.
+        delivering: asyncio.Future[None] | None = None
         async for events in stream.take_events(256, within=0.02):
             started = time.perf_counter()
             batch = [
@@ -118,14 +148,9 @@ def create_app(settings: Settings) -> faust.App:
             ]
             metrics.EVENTS_IN.inc(len(batch))
             result = await asyncio.to_thread(processor.process, batch)
-            await send_all(dlq, result.dead_letters)
-            await send_all(recommendations, result.recommendations)
-            published = [r.event_id for r in result.recommendations if r.event_id]
-            await asyncio.to_thread(processor.store.mark_published, published)
-            observe(app, events)
-            metrics.DLQ.inc(len(result.dead_letters))
-            metrics.RECOMMENDATIONS_OUT.inc(len(result.recommendations))
-            metrics.DUPLICATES.inc(result.duplicates)
-            metrics.BATCH_LATENCY.observe(time.perf_counter() - started)
+            if delivering is not None:
+                await delivering  # in order, and at most one batch in flight
+            delivering = asyncio.ensure_future(deliver(processor, result, events, started))
+            delivering.add_done_callback(_report_failure)
 
     return app

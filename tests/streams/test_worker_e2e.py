@@ -105,3 +105,27 @@ def _metric(text: str, name: str) -> float:
         if line.startswith(name + " "):
             return float(line.split()[1])
     raise AssertionError(f"{name} not exported")
+
+
+def test_a_recommendation_stored_but_never_sent_is_sent_when_the_worker_starts(kafka_settings, recommender,
+                                                                               tmp_path):
+    """A worker that stopped between storing and sending (the batch's offsets committed) leaves it in the store."""
+    from schemas.assessment import AssessmentCompleted
+
+    event = AssessmentCompleted.model_validate(example_event("digcomp"))
+    rec = recommender.recommend(event)
+    store = Store(kafka_settings.database.url)
+    assert store.save([(event, rec)]) == [str(event.event_id)]
+    kafka_settings.metrics.port = free_port()
+    ensure_topics(kafka_settings)
+    proc = WorkerProcess(kafka_settings, tmp_path / "worker.log").start()
+    tail = TopicTail(kafka_settings, kafka_settings.kafka.topics.recommendations)
+    try:
+        wait_for(lambda: any(json.loads(r.value)["recommendation_id"] == str(rec.recommendation_id)
+                             for r in tail.poll()), 60, "the stored recommendation on the topic", proc)
+        wait_for(lambda: store.known_events([str(event.event_id)]) == {str(event.event_id): True}, 30,
+                 "the store to mark it sent", proc)
+    finally:
+        tail.close()
+        proc.stop()
+    assert "re-sent 1 recommendations" in proc.log()

@@ -159,6 +159,15 @@ class Store:
             with self.session() as s:
                 s.execute(update(RecommendationRow).where(RecommendationRow.event_id.in_(ids)).values(published=True))
 
+    def unpublished(self, limit: int = 1000) -> list[RecommendationGenerated]:
+        """Stored recommendations not yet marked published, oldest first (what a crash may have left unsent)."""
+        with self.session() as s:
+            bodies = s.scalars(
+                select(RecommendationRow.body).where(RecommendationRow.published.is_(False))
+                .order_by(RecommendationRow.generated_at).limit(limit)
+            ).all()
+        return [RecommendationGenerated.model_validate(body) for body in bodies]
+
     def recommendation_for_event(self, event_id: str) -> RecommendationGenerated | None:
         """The stored recommendation of an assessment event."""
         with self.session() as s:
