@@ -24,7 +24,7 @@ from recommender.paths import build_path, resolve
 from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
 from recommender.shortlist import Shortlists
 from recommender.signals import Tables
-from recommender.views import RULE_NAMES, FactCodes, ProfileView, build_view
+from recommender.views import FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import Framework, load_framework
 from schemas.offering import Offering
@@ -36,7 +36,7 @@ RANKER_VERSION = "hybrid-v2"
 # uuid5 namespace: recommendation_id = uuid5(NS, event_id) so a redelivered event maps to the same id.
 RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
 _PROFILE_CACHE = 4096
-_PROFILE_CACHE_BYTES = 64 << 20  # views hold ~10 bytes per offering: 64 learner profiles at 100k offerings
+_PROFILE_CACHE_BYTES = 64 << 20  # a view holds 9-16 bytes per offering: 40-70 learner profiles at 100k
 _RANKED_PER_PROFILE = 256
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
 def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
@@ -223,7 +223,7 @@ class Recommender:
         top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
         for row in top:
             if row not in view.reasons:
-                name = RULE_NAMES[view.rule[row]]
+                name = next(n for n, mask in view.per_rule.items() if mask[row])  # the first, in RULES order
                 off = self.catalog.offerings[f.ids[row]]
                 view.reasons[row] = Rejection(offering_id=off.id, rule=name, reason=RULES[name][1](off, profile))
         out = [view.reasons[row] for row in top]

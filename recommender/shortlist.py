@@ -30,6 +30,7 @@ EXHAUSTIVE_UP_TO = 5000
 # the score parts the static merit stands for (the rest: similarity, per learner, is left to full scoring)
 _MERIT_WEIGHT = sum(WEIGHTS.get(k, 0.0) for k in ("coverage", "level_fit", "focus"))
 SHORTLIST = 300  # admitted offerings scored in full per request
+COLUMN_DEPTH = 8000  # per competence and level, the offerings with the best static merit kept
 RULED_OUT = 50  # ruled-out offerings considered for "why not" explanations
 LEVELS = 9  # current levels 0-8
 
@@ -56,9 +57,12 @@ class Shortlists:
             static = weight[rows] * (0.5 + 0.5 * share[rows, j]) * f.kind_focus[rows]
             for cur in range(LEVELS):
                 merit = static * level_quality(f.level_min[rows], f.level_max[rows], np.float64(cur))
-                keep = merit > 0
+                keep = np.flatnonzero(merit > 0)
                 value = _MERIT_WEIGHT * merit[keep] + WEIGHTS.get("similarity", 0.0) * f.similarity[rows[keep], j]
-                blocks.append((rows[keep], np.full(int(keep.sum()), j * LEVELS + cur), np.maximum(value, 1e-6)))
+                if len(keep) > COLUMN_DEPTH:  # the rest would not reach a shortlist on this gap
+                    top = np.argpartition(-value, COLUMN_DEPTH)[:COLUMN_DEPTH]
+                    keep, value = keep[top], value[top]
+                blocks.append((rows[keep], np.full(len(keep), j * LEVELS + cur), np.maximum(value, 1e-6)))
         r, col, val = (np.concatenate(x) for x in zip(*blocks, strict=True))
         merit = sparse.csc_matrix((val.astype(np.float32), (r, col)), shape=(n, c * LEVELS))
         return cls(merit)

@@ -12,14 +12,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from recommender.constraints import RULES, LearnerProfile, rejected_mask
+from recommender.constraints import LearnerProfile, rejected_mask
 from recommender.features import CatalogFeatures, audience_bits
 from recommender.ranking import Candidate
 from recommender.signals import audience_affinity
 from schemas.framework import Framework
 from schemas.recommendation import Rejection
 
-RULE_NAMES = list(RULES)
 OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
@@ -30,7 +29,7 @@ class ProfileView:
     """A learner profile's arrays over the catalogue, and what requests of that profile learnt since."""
 
     rejected: np.ndarray
-    rule: np.ndarray  # int8: index in RULE_NAMES of the first rule that rules the offering out, -1 none
+    per_rule: dict[str, np.ndarray]  # the mask of each rule that rules any offering out (for the reasons)
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
     reasons: dict[int, Rejection] = field(default_factory=dict)  # filled on first use
@@ -39,7 +38,8 @@ class ProfileView:
 
     @property
     def nbytes(self) -> int:
-        return self.rejected.nbytes + self.rule.nbytes + self.affinity.nbytes + self.certainty.nbytes
+        masks = sum(m.nbytes for m in self.per_rule.values())
+        return self.rejected.nbytes + masks + self.affinity.nbytes + self.certainty.nbytes
 
 
 @dataclass(frozen=True)
@@ -85,15 +85,12 @@ def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
 def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw: Framework) -> ProfileView:
     """The profile's view of the catalogue."""
     rejected, per_rule = rejected_mask(f.facts, profile)
-    rule = np.full(len(rejected), -1, dtype=np.int8)
-    for name, mask in reversed(per_rule.items()):  # the first rule in RULES order wins
-        rule[mask] = RULE_NAMES.index(name)
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
     rows = codes.first
     affinity = audience_affinity(f.audience_bits[rows], mine, broad).astype(np.float32)
     certainty = certainty_penalty(f, rows, profile).astype(np.float32)
-    return ProfileView(rejected, rule, affinity[codes.inverse], certainty[codes.inverse])
+    return ProfileView(rejected, per_rule, affinity[codes.inverse], certainty[codes.inverse])
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
