@@ -33,6 +33,7 @@ from schemas.offering import Offering
 from streams.kafka_io import client_config, make_producer
 from upskill.processes import WorkerProcess, WorkerProcessError
 from upskill.settings import Settings
+from upskill.store import Store
 
 SEND_ERROR = re.compile(r"Error while sending: [^\\\"]{0,240}")
 EVENT_ID = re.compile(rb'"event_id":\s*"([0-9a-f-]{36})"')
@@ -90,10 +91,28 @@ def read_recommendations(settings: Settings, wanted: set[str], worker: WorkerPro
     return seen
 
 
+def _wait_until_published(settings: Settings, event_ids: list[str], worker: WorkerProcess, timeout_s: float) -> None:
+    """Wait, asking the worker's store a few times a second, until it marked every event's recommendation sent.
+
+    The topic is read once afterwards (the figures come from broker timestamps): a consumer tailing it during
+    the run would compete with the worker for the machine's two cores.
+    """
+    store = Store(settings.database.url, run_migrations=False)
+    deadline = time.monotonic() + timeout_s
+    try:
+        while not all(store.known_events(event_ids).get(eid) for eid in event_ids):
+            if time.monotonic() > deadline or not (worker.proc and worker.proc.poll() is None):
+                return  # read_recommendations reports what is missing
+            time.sleep(0.2)
+    finally:
+        store.dispose()
+
+
 def run_pipeline(settings: Settings, events: Sequence[AssessmentCompleted], worker: WorkerProcess,
                  timeout_s: float = 300.0) -> dict[str, float]:
     """Saturate the ready worker with the events; throughput and per-event latency from record timestamps."""
     produced = produce_events(settings, events)
+    _wait_until_published(settings, list(produced), worker, timeout_s)
     done = read_recommendations(settings, set(produced), worker, timeout_s)
     latencies = sorted(float(done[eid] - ts) for eid, ts in produced.items())
     span_ms = max(done[eid] for eid in produced) - min(produced.values())
