@@ -104,7 +104,7 @@ def assert_exactly_once(settings: Settings, evs: list[dict], worker: WorkerProce
 
 
 def test_worker_killed_mid_stream_and_restarted(settings, tmp_path):
-    evs = events(300)
+    evs = events(2000)  # enough batches of 256 that the kill lands mid-stream on a fast worker
     produce(settings, evs)
     first = WorkerProcess(settings, tmp_path / "w1.log").start()
     wait_for(lambda: stored(settings)[0] >= 20, 120, "the worker to be mid-stream", first)
