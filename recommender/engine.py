@@ -233,7 +233,9 @@ class Recommender:
 
     def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile) -> Item:
         off = self.catalog.offerings[cand.offering_id]
-        return Item(
+        # built from validated offerings and our own numbers: constructed without re-validation (tests check
+        # every published recommendation against the schema)
+        return Item.model_construct(
             offering_id=off.id,
             title=off.title,
             provider=off.provider_name,
@@ -242,10 +244,10 @@ class Recommender:
             level_from=off.level_min,
             level_to=off.level_max,
             why=why(cand, off, rival, gaps, self.catalog),
-            score_breakdown=cand.parts,
+            score_breakdown=dict(cand.parts),
             url=off.url,
             format=off.format,
-            languages=off.languages,
+            languages=list(off.languages),
             duration_hours=off.duration_hours,
             free=off.cost.free,
             funding=funding_for(off, profile, self.funding),
