@@ -80,7 +80,9 @@ class Shortlists:
         rows = np.concatenate([m.indices[a:b] for a, b in spans])
         vals = np.concatenate([m.data[a:b] * w for (a, b), w in zip(spans, weights.tolist(), strict=True)])
         base = np.bincount(rows, weights=vals, minlength=m.shape[0])
-        serves = np.flatnonzero(base)
+        touched = np.zeros(m.shape[0], dtype=bool)
+        touched[rows] = True
+        serves = np.flatnonzero(touched)  # (a boolean scan is several times faster than a float one)
         out = rejected[serves]
         admitted, ruled_out = serves[~out], serves[out]
         proxy = base[admitted] + WEIGHTS["audience"] * affinity[admitted] + certainty[admitted]
