@@ -11,8 +11,8 @@ certainty penalties; the best :data:`SHORTLIST` admitted offerings by proxy are 
 ruled-out ones for the explanations.
 
 Catalogues of at most :data:`EXHAUSTIVE_UP_TO` offerings (the shipped one among them) are always scored in full,
-so their recommendations are exact; ``upskill bench`` reports how close the shortlist comes to exhaustive
-scoring on the 100k catalogue.
+so their recommendations are exact; ``python -m benchmarks.bench_shortlist`` measures how close the shortlist
+comes to exhaustive scoring on the 100k catalogue.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import numpy as np
 from scipy import sparse
 
 from recommender.features import CatalogFeatures
-from recommender.signals import level_quality
+from recommender.signals import LEVELS, level_quality
 from recommender.weights import CENTRALITY_FLOOR, SEMANTIC_THRESHOLD, SEMANTIC_WEIGHT, WEIGHTS
 
 EXHAUSTIVE_UP_TO = 5000
@@ -32,7 +32,6 @@ _MERIT_WEIGHT = sum(WEIGHTS.get(k, 0.0) for k in ("coverage", "level_fit", "focu
 SHORTLIST = 300  # admitted offerings scored in full per request
 COLUMN_DEPTH = 8000  # per competence and level, the offerings with the best static merit kept
 RULED_OUT = 50  # ruled-out offerings considered for "why not" explanations
-LEVELS = 9  # current levels 0-8
 
 
 @dataclass
