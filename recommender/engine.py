@@ -22,7 +22,7 @@ from recommender.funding import funding_for
 from recommender.gaps import compute_gaps
 from recommender.paths import build_path, resolve
 from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
-from recommender.shortlist import Shortlists
+from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
 from recommender.signals import Tables
 from recommender.views import FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
@@ -53,6 +53,8 @@ class Recommender:
         funding: the funding schemes.
         max_items: how many ranked items a recommendation carries.
         semantic_k: how many FAISS neighbours of each competence descriptor are candidates.
+        shortlist_above: catalogues larger than this are ranked through a shortlist
+            (:mod:`recommender.shortlist`); smaller ones, every offering is scored.
     """
 
     def __init__(
@@ -63,12 +65,14 @@ class Recommender:
         framework: Framework | None = None,
         max_items: int = 10,
         semantic_k: int = 30,
+        shortlist_above: int = EXHAUSTIVE_UP_TO,
     ) -> None:
         self.catalog = catalog
         self.framework = framework or load_framework()
         self.funding = list(funding)
         self.max_items = max_items
         self.semantic_k = semantic_k
+        self.shortlist_above = shortlist_above
         self.model_info = ModelInfo(embedding_model=embedder.name, ranker=RANKER_VERSION)
         codes = sorted(self.framework.competences)
         vecs = embedder.encode([self.framework.competences[c].descriptor for c in codes])
@@ -83,8 +87,8 @@ class Recommender:
         """The catalogue's arrays, rebuilt when the catalogue's content version changes."""
         if self._features is None or self._features.version != self.catalog.version:
             self._features = CatalogFeatures.build(self.catalog, self.gap_vectors, self.semantic_k)
-            self._shortlists = Shortlists.build(self._features)
             self._tables = Tables.build(self._features)
+            self._shortlists = Shortlists.build(self._features, self._tables, self.shortlist_above)
             self._codes = FactCodes.build(self._features)
             self._views.clear()
             logger.info("ranking features built for catalogue version %s", self._features.version)
@@ -180,7 +184,7 @@ class Recommender:
         if completed:
             allowed = allowed.copy()
             allowed[[f.row[c] for c in completed if c in f.row]] = False
-        scored, considered = self._score(f, gaps, profile, allowed, view, adjustments)
+        scored, considered = self._score(f, gaps, allowed, view, adjustments)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -198,8 +202,8 @@ class Recommender:
         return chosen, self._rejections(f, view, gaps, profile, scored, considered)
 
     def _score(
-        self, f: CatalogFeatures, gaps: list[Gap], profile: LearnerProfile, allowed: np.ndarray,
-        view: ProfileView, adjustments: Adjustments | None,
+        self, f: CatalogFeatures, gaps: list[Gap], allowed: np.ndarray, view: ProfileView,
+        adjustments: Adjustments | None,
     ) -> tuple[Scored, np.ndarray]:
         """Score the learner's shortlist (a large catalogue) or every offering; returns the scores and the rows
         considered, admitted or not."""

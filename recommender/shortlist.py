@@ -23,8 +23,8 @@ import numpy as np
 from scipy import sparse
 
 from recommender.features import CatalogFeatures
-from recommender.signals import LEVELS, level_quality
-from recommender.weights import CENTRALITY_FLOOR, SEMANTIC_THRESHOLD, SEMANTIC_WEIGHT, WEIGHTS
+from recommender.signals import LEVELS, Tables
+from recommender.weights import SEMANTIC_WEIGHT, WEIGHTS
 
 EXHAUSTIVE_UP_TO = 5000
 # the score parts the static merit stands for (the rest: similarity, per learner, is left to full scoring)
@@ -41,21 +41,21 @@ class Shortlists:
     merit: sparse.csc_matrix | None  # None: the catalogue is small, score everything
 
     @classmethod
-    def build(cls, f: CatalogFeatures) -> Shortlists:
-        """The merit matrix for a catalogue's features (once per catalogue version)."""
+    def build(cls, f: CatalogFeatures, t: Tables, exhaustive_up_to: int = EXHAUSTIVE_UP_TO) -> Shortlists:
+        """The merit matrix for a catalogue's features and ranking tables (once per catalogue version); none
+        (score everything) for a catalogue of at most ``exhaustive_up_to`` offerings."""
         n, c = f.tags.shape
-        if n <= EXHAUSTIVE_UP_TO:
+        if n <= exhaustive_up_to:
             return cls(None)
         reach = _reach(f)
-        share = _content_share(f)
+        share = _content_share(f, t)
         blocks = []
         for j in range(c):
-            weight = np.where(reach[:, j], CENTRALITY_FLOOR + (1 - CENTRALITY_FLOOR) * f.centrality[:, j], 0.0)
-            weight = np.where(weight > 0, weight, np.where(_semantic(f, j), SEMANTIC_WEIGHT, 0.0))
+            weight = np.where(reach[:, j], t.central[:, j], np.where(t.text_only[:, j], SEMANTIC_WEIGHT, 0.0))
             rows = np.flatnonzero(weight > 0)
             static = weight[rows] * (0.5 + 0.5 * share[rows, j]) * f.kind_focus[rows]
             for cur in range(LEVELS):
-                merit = static * level_quality(f.level_min[rows], f.level_max[rows], np.float64(cur))
+                merit = static * t.quality[rows, cur]
                 keep = np.flatnonzero(merit > 0)
                 value = _MERIT_WEIGHT * merit[keep] + WEIGHTS.get("similarity", 0.0) * f.similarity[rows[keep], j]
                 if len(keep) > COLUMN_DEPTH:  # the rest would not reach a shortlist on this gap
@@ -93,11 +93,6 @@ def _top(score: np.ndarray, k: int) -> np.ndarray:
     return np.argpartition(-score, k)[:k] if len(score) > k else np.arange(len(score))
 
 
-def _semantic(f: CatalogFeatures, j: int) -> np.ndarray:
-    """Untagged offerings whose text was retrieved close to the competence's descriptor (as ranking reads them)."""
-    return (f.n_tags == 0) & f.retrieved[:, j] & (f.similarity[:, j] >= SEMANTIC_THRESHOLD)
-
-
 def _reach(f: CatalogFeatures) -> np.ndarray:
     """Tagged with the competence, or a whole with a part that is (a whole teaches what its parts teach)."""
     reach = f.tags.copy()
@@ -106,8 +101,7 @@ def _reach(f: CatalogFeatures) -> np.ndarray:
     return reach
 
 
-def _content_share(f: CatalogFeatures) -> np.ndarray:
+def _content_share(f: CatalogFeatures, t: Tables) -> np.ndarray:
     """The share of an offering's tagged content on each competence (tags weighted by centrality)."""
-    central = np.where(f.tags, CENTRALITY_FLOOR + (1 - CENTRALITY_FLOOR) * f.centrality, 0.0)
-    total = central.sum(axis=1, keepdims=True)
-    return np.where(total > 0, central / np.maximum(total, 1e-9), 1.0).astype(np.float32)
+    total = t.content[:, None]
+    return np.where(total > 0, np.where(f.tags, t.central, 0.0) / np.maximum(total, 1e-9), 1.0).astype(np.float32)
