@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 from collections.abc import Iterable, Iterator, Sequence
@@ -12,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, update
+from sqlalchemy import Engine, create_engine, event, insert, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -54,11 +55,29 @@ def make_engine(url: str, echo: bool = False) -> Engine:
     return create_engine(url, echo=echo, pool_pre_ping=True, json_serializer=_json_serializer)
 
 
+@contextmanager
+def _one_migration_at_a_time(engine: Engine) -> Iterator[None]:
+    """Hold a lock between processes on this machine while an SQLite file is migrated.
+
+    Workers of one group (and an API) start together; two running the first migration at once both tried to
+    create the tables and one died. PostgreSQL is serialised inside the transaction instead (see migrate).
+    """
+    db = engine.url.database if engine.dialect.name == "sqlite" else None
+    if not db or db == ":memory:" or db.startswith("file:"):
+        yield
+        return
+    with open(f"{db}.migrate-lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        yield
+
+
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (safe to call from every process at start)."""
+    """Bring the schema to the newest Alembic revision (safe to call from every process at start, at once)."""
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
+    with _one_migration_at_a_time(engine), engine.begin() as conn:
+        if conn.dialect.name == "postgresql":  # the others wait here, then find the schema at head
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('upskill-migrate:' || current_schema()))"))
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")
 
