@@ -91,6 +91,12 @@ def read_recommendations(settings: Settings, wanted: set[str], worker: WorkerPro
     return seen
 
 
+def _all_published(store: Store, event_ids: list[str]) -> bool:
+    """One query: has the worker marked every event's recommendation sent?"""
+    known = store.known_events(event_ids)
+    return all(known.get(eid) for eid in event_ids)
+
+
 def _wait_until_published(settings: Settings, event_ids: list[str], worker: WorkerProcess, timeout_s: float) -> None:
     """Wait, asking the worker's store a few times a second, until it marked every event's recommendation sent.
 
@@ -100,7 +106,7 @@ def _wait_until_published(settings: Settings, event_ids: list[str], worker: Work
     store = Store(settings.database.url, run_migrations=False)
     deadline = time.monotonic() + timeout_s
     try:
-        while not all(store.known_events(event_ids).get(eid) for eid in event_ids):
+        while not _all_published(store, event_ids):
             if time.monotonic() > deadline or not (worker.proc and worker.proc.poll() is None):
                 return  # read_recommendations reports what is missing
             time.sleep(0.2)
