@@ -7,6 +7,7 @@ offering vector and the top 10 (what a plain "vector search" recommender would c
 
 from __future__ import annotations
 
+import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -26,9 +27,30 @@ def _percentile(sorted_ms: Sequence[float], q: float) -> float:
     return sorted_ms[min(len(sorted_ms) - 1, int(q * (len(sorted_ms) - 1) + 0.5))]
 
 
+class GcClock:
+    """Wall time spent in the garbage collector while it is attached (``gc.callbacks``)."""
+
+    def __init__(self) -> None:
+        self.seconds, self._start = 0.0, 0.0
+
+    def __call__(self, phase: str, _info: dict) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        else:
+            self.seconds += time.perf_counter() - self._start
+
+    def __enter__(self) -> GcClock:
+        gc.callbacks.append(self)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        gc.callbacks.remove(self)
+
+
 def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
                warmup: int, budget_s: float = float("inf")) -> dict[str, float]:
-    """Call ``fn`` on a warm-up slice, then on the events; throughput, latency percentiles and CPU per call.
+    """Call ``fn`` on a warm-up slice, then on the events; throughput, latency percentiles, CPU and garbage
+    collection per call.
 
     Stops early once ``budget_s`` seconds have passed and at least 10 events were timed.
     """
@@ -36,12 +58,13 @@ def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[Ass
         fn(event)
     latencies: list[float] = []
     wall0, cpu0 = time.perf_counter(), time.process_time()
-    for event in events:
-        start = time.perf_counter()
-        fn(event)
-        latencies.append((time.perf_counter() - start) * 1000)
-        if len(latencies) >= 10 and start - wall0 > budget_s:
-            break
+    with GcClock() as collector:
+        for event in events:
+            start = time.perf_counter()
+            fn(event)
+            latencies.append((time.perf_counter() - start) * 1000)
+            if len(latencies) >= 10 and start - wall0 > budget_s:
+                break
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     latencies.sort()
     n = len(latencies)
@@ -51,6 +74,7 @@ def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[Ass
         "p50_ms": round(statistics.median(latencies), 3),
         "p99_ms": round(_percentile(latencies, 0.99), 3),
         "cpu_ms_per_event": round(cpu * 1000 / n, 3),
+        "gc_ms_per_event": round(collector.seconds * 1000 / n, 3),
     }
 
 

@@ -44,6 +44,33 @@ def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
     return uuid.uuid5(RECOMMENDATION_NS, str(event_id))
 
 
+def _pack(chosen: list[Candidate], rejected: list[Rejection], gaps: list[Gap]) -> tuple:
+    """A ranking as the cache keeps it: nested tuples of plain values, which the garbage collector stops
+    tracking after one look.
+
+    Kept as objects (candidates with their lists and dicts, pydantic rejections), a cached ranking was about a
+    hundred tracked objects: every full collection walked the whole cache, pauses of 150-230 ms every thousand
+    or so events in a long-running worker (``benchmarks/README.md``).
+    """
+    at = {id(g): i for i, g in enumerate(gaps)}
+    return (
+        tuple((c.offering_id, c.row, tuple(at[id(g)] for g in c.addresses), tuple(c.quality.items()),
+               tuple(c.parts.items()), c.score, c.semantic_only) for c in chosen),
+        tuple((r.offering_id, r.rule, r.reason) for r in rejected),
+    )
+
+
+def _unpack(packed: tuple, gaps: list[Gap]) -> tuple[list[Candidate], list[Rejection]]:
+    """:func:`_pack` undone, with this request's gaps (equal on the cache key to those it was ranked for)."""
+    chosen, rejected = packed
+    return (
+        [Candidate(offering_id=oid, row=row, addresses=[gaps[i] for i in addr], quality=dict(quality),
+                   parts=dict(parts), score=score, semantic_only=semantic_only)
+         for oid, row, addr, quality, parts, score, semantic_only in chosen],
+        [Rejection.model_construct(offering_id=oid, rule=rule, reason=reason) for oid, rule, reason in rejected],
+    )
+
+
 class Recommender:
     """Gaps, candidates, hard constraints, ranking, path and explanations.
 
@@ -168,12 +195,14 @@ class Recommender:
             return self._rank(gaps, profile, completed, adjustments)
         view = self._view(self.features(), profile)
         key = tuple((g.competence, g.current, g.target, g.priority) for g in gaps)
-        hit = view.ranked.get(key)
-        if hit is None:
-            hit = view.ranked[key] = self._rank(gaps, profile, completed, adjustments)
-            if len(view.ranked) > _RANKED_PER_PROFILE:
-                view.ranked.pop(next(iter(view.ranked)))
-        return hit
+        packed = view.ranked.get(key)
+        if packed is not None:
+            return _unpack(packed, gaps)
+        chosen, rejected = self._rank(gaps, profile, completed, adjustments)
+        view.ranked[key] = _pack(chosen, rejected, gaps)
+        if len(view.ranked) > _RANKED_PER_PROFILE:
+            view.ranked.pop(next(iter(view.ranked)))
+        return chosen, rejected
 
     def _rank(
         self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
@@ -228,9 +257,9 @@ class Recommender:
         for row in top:
             if row not in view.reasons:
                 name = next(n for n, mask in view.per_rule.items() if mask[row])  # the first, in RULES order
-                off = self.catalog.offerings[f.ids[row]]
-                view.reasons[row] = Rejection(offering_id=off.id, rule=name, reason=RULES[name][1](off, profile))
-        out = [view.reasons[row] for row in top]
+                view.reasons[row] = (name, RULES[name][1](self.catalog.offerings[f.ids[row]], profile))
+        out = [Rejection.model_construct(offering_id=f.ids[row], rule=view.reasons[row][0], reason=view.reasons[row][1])
+               for row in top]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]
         return out

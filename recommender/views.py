@@ -14,10 +14,8 @@ import numpy as np
 
 from recommender.constraints import LearnerProfile, rejected_mask
 from recommender.features import CatalogFeatures, audience_bits
-from recommender.ranking import Candidate
 from recommender.signals import audience_affinity
 from schemas.framework import Framework
-from schemas.recommendation import Rejection
 
 OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
@@ -32,9 +30,9 @@ class ProfileView:
     per_rule: dict[str, np.ndarray]  # the mask of each rule that rules any offering out (for the reasons)
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
-    reasons: dict[int, Rejection] = field(default_factory=dict)  # filled on first use
+    reasons: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (rule, reason), on first use
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
-    ranked: dict[tuple, tuple[list[Candidate], list[Rejection]]] = field(default_factory=dict)  # per gaps
+    ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
 
     @property
     def nbytes(self) -> int:
