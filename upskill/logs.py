@@ -17,7 +17,7 @@ def logging_config(level: str = "INFO", fmt: str = "text") -> dict[str, Any]:
     formatter: dict[str, Any] = (
         {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s",
             "rename_fields": {"levelname": "level", "asctime": "time"},
         }
         if fmt == "json"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -47,6 +48,14 @@ def rss_mb(pid: int) -> float:
         if line.startswith("VmRSS:"):
             return round(int(line.split()[1]) / 1024, 1)
     raise WorkerProcessError(f"no VmRSS for process {pid}")
+
+
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (Linux)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
 
 
 class WorkerProcess:
@@ -93,11 +102,20 @@ class WorkerProcess:
                     continue
         return out
 
+    @property
+    def processes(self) -> int:
+        """How many worker processes it runs (``UPSKILL_WORKER__PROCESSES``)."""
+        return int(self.extra_env.get("UPSKILL_WORKER__PROCESSES", self.settings.worker.processes))
+
+    def worker_pids(self) -> list[int]:
+        """The processes that do the work: the worker itself, or the children of a group."""
+        return child_pids(self.pid) if self.processes > 1 else [self.pid]
+
     def wait_ready(self, timeout_s: float = 240.0) -> float:
-        """Block until the worker logged ``worker ready``; returns the monotonic time it was seen."""
+        """Block until every worker process logged ``worker ready``; returns the monotonic time it was seen."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
-            if "worker ready" in self.log():
+            if self.log().count("worker ready") >= self.processes:
                 return time.monotonic()
             if self.proc is not None and self.proc.poll() is not None:
                 raise WorkerProcessError(f"worker exited ({self.proc.returncode}):\n{self.log()[-3000:]}")
@@ -112,6 +130,8 @@ class WorkerProcess:
         if self.proc is None or self.proc.poll() is not None:
             return
         if kill:
+            for pid in self.worker_pids() if self.processes > 1 else []:
+                os.kill(pid, signal.SIGKILL)  # the whole group, not only its parent
             self.proc.kill()
         else:
             self.proc.terminate()

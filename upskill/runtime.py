@@ -98,4 +98,5 @@ def make_worker_parts(settings: Settings) -> WorkerParts:
     embedder = make_embedder(settings)
     catalog = load_or_empty_catalog(settings, embedder)
     rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path))
-    return WorkerParts(rec, embedder, store, settings.catalog.snapshot_dir)
+    snapshots = settings.catalog.snapshot_dir if settings.worker.snapshots else None
+    return WorkerParts(rec, embedder, store, snapshots)

@@ -100,6 +100,18 @@ class MetricsSettings(BaseModel):
     port: int = Field(9100, ge=0, le=65535, description="HTTP port of the worker's /metrics (0 = off).")
 
 
+class WorkerSettings(BaseModel):
+    """How ``upskill worker`` runs on one machine."""
+
+    processes: int = Field(
+        1, ge=1, description="Worker processes on this machine, in one consumer group (one per core: a worker "
+        "is one Python process, so this is how it uses more than one). Each holds its own catalogue."
+    )
+    snapshots: bool = Field(
+        True, description="This process writes index snapshots (with several processes, only the first does)."
+    )
+
+
 class Settings(BaseSettings):
     """All of upskill's settings."""
 
@@ -113,6 +125,7 @@ class Settings(BaseSettings):
     catalog: CatalogSettings = CatalogSettings()
     api: ApiSettings = ApiSettings()
     metrics: MetricsSettings = MetricsSettings()
+    worker: WorkerSettings = WorkerSettings()
     data_dir: Path = Field(Path(".upskill"), description="Working files: caches, snapshots, demo state.")
     pseudonym_key: SecretStr | None = Field(None, description="HMAC key for learner pseudonyms (imports).")
     log_level: str = "INFO"

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
@@ -24,7 +25,7 @@ from api.main import create_app
 from streams.kafka_io import ensure_topics, make_producer, publish
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
-from upskill.broker import EmbeddedBroker
+from upskill.broker import EmbeddedBroker, free_port
 from upskill.settings import Settings
 from upskill.store import Store
 from upskill.store.models import RecommendationRow
@@ -194,3 +195,47 @@ def test_full_disk_for_snapshots_does_not_stop_the_worker(settings, full_disk, t
         assert not (full_disk / "index" / "meta.json").exists()
     finally:
         worker.stop()
+
+
+def _handled_by(worker: WorkerProcess) -> dict[int, int]:
+    """Process id -> recommendations it logged."""
+    counts: dict[int, int] = {}
+    for rec in worker.log_records():
+        if str(rec.get("message", "")).startswith("recommendation "):
+            counts[rec["process"]] = counts.get(rec["process"], 0) + 1
+    return counts
+
+
+def test_a_worker_group_shares_the_stream_and_stops_as_one(settings, tmp_path):
+    settings.metrics.port = free_port()
+    group = WorkerProcess(settings, tmp_path / "group.log", UPSKILL_WORKER__PROCESSES="2").start()
+    try:
+        children = group.worker_pids()
+        assert len(children) == 2
+        for i in range(2):  # each child serves its own metrics, on the next port
+            body = httpx.get(f"http://127.0.0.1:{settings.metrics.port + i}/metrics", timeout=10).text
+            assert "upskill_worker_events_in_total" in body
+        evs = events(300)
+        produce(settings, evs)
+        assert_exactly_once(settings, evs, group)
+        assert sorted(_handled_by(group)) == sorted(children), "both processes took part of the stream"
+        assert sum(_handled_by(group).values()) == len(evs)
+        assert group.log().count("snapshot of ") >= 1 and len(list(settings.catalog.snapshot_dir.parent.glob(
+            ".index.tmp-*"))) == 0
+    finally:
+        group.stop()
+    assert group.proc is not None and group.proc.returncode == 0
+    assert not any(Path(f"/proc/{pid}").exists() for pid in children), "no worker process outlives the group"
+
+
+def test_a_worker_group_stops_when_one_of_its_processes_dies(settings, tmp_path):
+    group = WorkerProcess(settings, tmp_path / "group.log", UPSKILL_WORKER__PROCESSES="2").start()
+    try:
+        first, second = group.worker_pids()
+        os.kill(first, signal.SIGKILL)
+        assert group.proc is not None
+        group.proc.wait(60)
+        assert group.proc.returncode != 0, "a process manager must see the group fail, to restart it"
+        wait_for(lambda: not Path(f"/proc/{second}").exists(), 60, "the other worker process to stop")
+    finally:
+        group.stop()

@@ -18,12 +18,13 @@ from upskill.settings import Settings
 class WorkerProcess(processes.WorkerProcess):
     """The product's worker subprocess; ``start`` also waits until it serves (tests want both at once)."""
 
-    def __init__(self, settings: Settings, log_path: Path) -> None:
-        super().__init__(settings, log_path, UPSKILL_METRICS__PORT=str(settings.metrics.port))
+    def __init__(self, settings: Settings, log_path: Path, **env: str) -> None:
+        super().__init__(settings, log_path, **{"UPSKILL_METRICS__PORT": str(settings.metrics.port)} | env)
 
     def start(self, ready_timeout: float = 180) -> WorkerProcess:
         super().start()
-        wait_for(lambda: "worker ready" in self.log(), ready_timeout, "the worker to be ready", self)
+        wait_for(lambda: self.log().count("worker ready") >= self.processes, ready_timeout,
+                 "every worker process to be ready", self)
         return self
 
 

@@ -34,7 +34,10 @@ def register(app: typer.Typer) -> None:
             b.stop()
 
     @app.command()
-    def worker() -> None:
+    def worker(processes: int | None = typer.Option(
+        None, min=1, help="Worker processes to run here, in one consumer group; one per core uses the machine "
+        "(default: UPSKILL_WORKER__PROCESSES, 1).",
+    )) -> None:
         """Run the stream processors against UPSKILL_KAFKA__BOOTSTRAP_SERVERS, creating missing topics."""
         import faust
         from prometheus_client import start_http_server
@@ -44,6 +47,12 @@ def register(app: typer.Typer) -> None:
         from upskill.logs import logging_config
 
         settings = settings_from_env()
+        if processes:
+            settings.worker.processes = processes
+        if settings.worker.processes > 1:
+            from upskill.worker_group import run_worker_group
+
+            raise typer.Exit(run_worker_group(settings, settings.worker.processes))
         if settings.metrics.port:
             start_http_server(settings.metrics.port, addr=settings.api.host)
         app_ = create_app(settings)
