@@ -16,15 +16,24 @@ from upskill.store import Store
 logger = logging.getLogger(__name__)
 
 
+GC_YOUNG_THRESHOLD = 50_000  # net new tracked objects between young collections (CPython's default: 700)
+
+
 def settle_heap() -> None:
     """Put everything built at start-up (the model, the catalogue, the ranking features) out of the garbage
-    collector's sight.
+    collector's sight, and collect the young generation less often.
 
-    They are millions of long-lived objects, and every full collection walked them all: that doubled the cost
-    of a recommendation in the worker (``benchmarks/README.md``). Objects made later are collected as usual.
+    The start-up objects are millions, and every full collection walked them all: that doubled the cost of a
+    recommendation in the worker (``benchmarks/README.md``). Objects made later are collected as usual, but a
+    batch of 256 recommendations in flight is tens of thousands of live objects: with the default threshold
+    they were walked by a young collection every other event and promoted, and as so little is left unfrozen,
+    each promotion soon set off a full collection (0.2-0.35 ms an event in the worker). Only reference cycles
+    wait for the collector at all, so a higher threshold keeps at most that many cyclic objects a little longer.
     """
     gc.collect()
     gc.freeze()
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
 
 
 def make_embedder(settings: Settings) -> CachedEmbedder:
