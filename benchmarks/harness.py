@@ -1,9 +1,10 @@
 """``upskill bench``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
 
 Order (two cores, so nothing timed runs beside anything else of ours): the embedded broker and the pipeline
-worker start while this process loads the model; the pipeline, the raw transport loop and publish-to-searchable
-run against that worker; a second worker loads the large catalogue (RSS) while this process loads its own copy;
-then, with no worker left, the in-process ``recommend`` timings and the index build.
+worker (one process per core, in one consumer group: ``upskill worker --processes N``) start while this process
+loads the model; the pipeline, the raw transport loop and publish-to-searchable run against that worker; a
+second worker (one process) loads the large catalogue (RSS) while this process loads its own copy; then, with
+no worker left, the in-process ``recommend`` timings and the index build.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ class Sizes:
     recommend_events: int = 600
     large_events: int = 200
     large_catalog: int = 100_000
-    pipeline_events: int = 400
+    pipeline_events: int = 2000  # enough for the run to reach its steady state (batches of 256 per process)
+    pipeline_processes: int = os.cpu_count() or 1  # the pipeline worker: one process per core, one group
     index_offerings: int = 10_000
     encode_sample: int = 128
     budget_s: float = 5.0  # at most this long per timed in-process run (after 20 events)
@@ -88,7 +90,8 @@ class BenchRun:
     def run(self) -> dict[str, Any]:
         t0 = time.monotonic()
         pipeline = WorkerProcess(bench_settings(self.base, self.bootstrap, self.work, "pipeline"),
-                               self.work / "worker-pipeline.log").start()
+                                 self.work / "worker-pipeline.log",
+                                 UPSKILL_WORKER__PROCESSES=str(self.sizes.pipeline_processes)).start()
         large = WorkerProcess(bench_settings(self.base, self.bootstrap, self.work, "large"),
                             self.work / "worker-large.log")
         cached = cached_snapshots(self.base.cache_dir, self.base.model.name, self.sizes.large_catalog, self.quick)
@@ -136,14 +139,15 @@ class BenchRun:
         large.wait_ready()
         self._phase("waiting for the workers", t0)
         t0, settings = time.monotonic(), worker.settings
-        bench_pipeline.run_pipeline(settings, assessment_events(20, seed=9), worker)  # warm-up
+        bench_pipeline.run_pipeline(settings, assessment_events(40, seed=9), worker)  # warm-up, every process
         self.out["pipeline"] = bench_pipeline.run_pipeline(settings, assessment_events(self.sizes.pipeline_events,
                                                                                         seed=8), worker)
+        self.out["pipeline"]["processes"] = worker.processes
         self.out["transport"] = bench_pipeline.run_transport(settings, self.sizes.pipeline_events + 20)
         probe = AssessmentCompleted.model_validate(example("digcomp"))
         self.searchable = bench_pipeline.publish_to_searchable(settings, worker, fresh_offering(self.rec, probe),
                                                                probe)
-        self.out["pipeline_worker_rss_mb"] = rss_mb(worker.pid)
+        self.out["pipeline_worker_rss_mb"] = round(sum(rss_mb(pid) for pid in worker.worker_pids()), 1)
         self._phase("pipeline, transport, publish-to-searchable", t0, "pipeline", "transport")
 
     def large_worker(self, worker: WorkerProcess) -> None:

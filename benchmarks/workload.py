@@ -57,7 +57,7 @@ def _synthetic(rng: random.Random, i: int, codes: list[str], roles: list[str]) -
 
 
 def assessment_events(n: int, seed: int = 7) -> list[AssessmentCompleted]:
-    """``n`` events: every fourth one a contract example with redrawn levels, the rest synthetic learners."""
+    """``n`` events of ``n`` learners: every fourth a contract example with redrawn levels, the rest synthetic."""
     rng = random.Random(seed)  # noqa: S311 - benchmark data, not secrets
     fw = load_framework()
     codes, roles = sorted(fw.competences), sorted(r for r in fw.roles)
@@ -66,6 +66,7 @@ def assessment_events(n: int, seed: int = 7) -> list[AssessmentCompleted]:
     for i in range(n):
         if i % 4 == 0:
             raw = copy.deepcopy(bases[(i // 4) % 2])
+            raw["learner"]["id"] = f"lrn-bench-{i:06d}"  # every event its own learner: no hot partition key
             for result in raw["results"]:
                 result["level"] = rng.randint(0, 5)
         else:
