@@ -258,8 +258,8 @@ class Recommender:
             if row not in view.reasons:
                 name = next(n for n, mask in view.per_rule.items() if mask[row])  # the first, in RULES order
                 view.reasons[row] = (name, RULES[name][1](self.catalog.offerings[f.ids[row]], profile))
-        out = [Rejection.model_construct(offering_id=f.ids[row], rule=view.reasons[row][0], reason=view.reasons[row][1])
-               for row in top]
+        out = [Rejection.model_construct(offering_id=f.ids[row], rule=rule, reason=reason)
+               for row in top for rule, reason in [view.reasons[row]]]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]
         return out

@@ -130,7 +130,7 @@ class WorkerProcess:
         if self.proc is None or self.proc.poll() is not None:
             return
         if kill:
-            for pid in self.worker_pids() if self.processes > 1 else []:
+            for pid in child_pids(self.pid) if self.processes > 1 else []:
                 os.kill(pid, signal.SIGKILL)  # the whole group, not only its parent
             self.proc.kill()
         else:

@@ -5,7 +5,7 @@ core however many the machine has. The consumer group already spreads partitions
 cores is running more workers: this starts them, side by side, exactly as ``deploy/`` runs replicas.
 
 Each child is a plain ``upskill worker`` with its own catalogue, model and Kafka clients. The group creates the
-topics and seeds the catalogue once, before the children start (so they do not race to do it); only the first
+topics, migrates the store and seeds the catalogue once, before the children start (so they do not race); only the first
 child writes index snapshots; child ``i`` serves metrics on the configured port plus ``i``.
 
 The group lives and dies as one: when a child exits, the others are stopped and the command exits with that
@@ -39,19 +39,22 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
 
 def child_env(settings: Settings, index: int) -> dict[str, str]:
     """The environment of child ``index``: one process, snapshots from the first only, its own metrics port."""
-    extra = {"UPSKILL_WORKER__PROCESSES": "1", "UPSKILL_WORKER__SNAPSHOTS": str(index == 0 and
-                                                                             settings.worker.snapshots).lower()}
+    snapshots = index == 0 and settings.worker.snapshots
+    extra = {"UPSKILL_WORKER__PROCESSES": "1", "UPSKILL_WORKER__SNAPSHOTS": "true" if snapshots else "false"}
     if settings.metrics.port:
         extra["UPSKILL_METRICS__PORT"] = str(settings.metrics.port + index)
     return settings_env(settings, **extra)
 
 
 def _prepare(settings: Settings) -> None:
-    """Topics and the seed catalogue, once for the whole group."""
+    """Topics, the store's schema and the seed catalogue, once for the whole group (a failure here stops the
+    command before any child starts)."""
     from streams.kafka_io import ensure_topics
     from upskill.runtime import seed_catalog_if_empty
+    from upskill.store import Store
 
     ensure_topics(settings)
+    Store(settings.database.url).dispose()  # migrates
     if settings.catalog.seed_if_empty:
         seed_catalog_if_empty(settings)
 
