@@ -1,0 +1,93 @@
+"""Where the pipeline's CPU goes: CPU seconds per event of each process in a saturated run, then ``recommend``
+on the same events in this process.
+
+    .venv/bin/python -m benchmarks.pipeline_cpu [--events 3000] [--processes 2]
+
+Starts the embedded broker and ``upskill worker --processes N``, warms it up, produces the events in one burst
+and waits until every recommendation is marked sent (as ``upskill bench`` does), reading ``/proc/<pid>/stat``
+before and after: the worker processes, tansu, and this process's producer. Then it times
+``Recommender.recommend`` in-process on every other event of the same list (the same mix, other learners than
+the worker's caches saw). Prints one JSON object. Used to find what stands between the pipeline and the
+in-process rate (``benchmarks/README.md``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import bench_pipeline
+from benchmarks.harness import bench_settings
+from benchmarks.workload import assessment_events
+from upskill.broker import EmbeddedBroker
+from upskill.processes import WorkerProcess
+from upskill.runtime import make_recommender, settle_heap
+from upskill.settings import Settings
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICK
+
+
+def run(events: int, processes: int) -> dict[str, object]:
+    base, workload = Settings(), assessment_events(events, seed=8)
+    with tempfile.TemporaryDirectory(prefix="upskill-pipeline-cpu-") as tmp:
+        work = Path(tmp)
+        with EmbeddedBroker(log_path=work / "tansu.log") as broker:
+            settings = bench_settings(base, broker.bootstrap, work, "pipeline")
+            worker = WorkerProcess(settings, work / "worker.log", UPSKILL_WORKER__PROCESSES=str(processes)).start()
+            try:
+                worker.wait_ready()
+                bench_pipeline.run_pipeline(settings, assessment_events(40, seed=9), worker)  # warm-up
+                pids = worker.worker_pids()
+                before = {pid: cpu_s(pid) for pid in [*pids, broker.proc.pid]}  # type: ignore[union-attr]
+                produce0 = time.process_time()
+                produced = bench_pipeline.produce_events(settings, workload)
+                produce_s = time.process_time() - produce0
+                bench_pipeline._wait_until_published(settings, list(produced), worker, 600)
+                used = {pid: cpu_s(pid) - was for pid, was in before.items()}
+                done = bench_pipeline.read_recommendations(settings, set(produced), worker, 600)
+            finally:
+                worker.stop()
+    span_s = (max(done.values()) - min(produced.values())) / 1000
+    rec = make_recommender(base)
+    with rec.catalog.lock:
+        rec.features()
+    settle_heap()
+    for event in assessment_events(40, seed=9):
+        rec.recommend(event)
+    sample = workload[::2]
+    start = time.process_time()
+    for event in sample:
+        rec.recommend(event, adjustments={})
+    recommend_ms = (time.process_time() - start) * 1000 / len(sample)
+    per_event = {name: round(seconds * 1000 / events, 3) for name, seconds in (
+        ("workers", sum(used[p] for p in pids)), ("broker", used[broker.proc.pid]),  # type: ignore[union-attr]
+        ("producer", produce_s))}
+    return {
+        "events": events, "processes": processes, "events_per_s": round(events / span_s, 1),
+        "cpu_ms_per_event": per_event | {"all": round(sum(per_event.values()), 3)},
+        "recommend_in_process_cpu_ms": round(recommend_ms, 3),
+        "workers_beyond_recommend_ms": round(per_event["workers"] - recommend_ms, 3),
+        "machine_cpus": os.cpu_count(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=3000)
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    print(json.dumps(run(args.events, args.processes), indent=2))
+
+
+if __name__ == "__main__":
+    main()
