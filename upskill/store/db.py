@@ -13,7 +13,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, insert, select, text, update
+from sqlalchemy import Engine, create_engine, event, select, text, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -166,9 +166,9 @@ class Store:
                 assessments.append(_assessment_row(event, now))
                 recommendations.append(_recommendation_row(rec, body))
                 inserted.append(eid)
-            if inserted:  # bulk inserts: one statement per table, not one ORM flush per row
-                s.execute(insert(AssessmentRow), assessments)
-                s.execute(insert(RecommendationRow), recommendations)
+            if inserted:  # one Core executemany per table: no ORM flush or bulk-persistence bookkeeping per row
+                s.execute(AssessmentRow.__table__.insert(), assessments)
+                s.execute(RecommendationRow.__table__.insert(), recommendations)
             return inserted
 
     def mark_published(self, event_ids: Iterable[str]) -> None:
