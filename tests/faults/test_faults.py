@@ -215,8 +215,15 @@ def test_a_worker_group_shares_the_stream_and_stops_as_one(settings, tmp_path):
         for i in range(2):  # each child serves its own metrics, on the next port
             body = httpx.get(f"http://127.0.0.1:{settings.metrics.port + i}/metrics", timeout=10).text
             assert "upskill_worker_events_in_total" in body
-        evs = events(300)
-        produce(settings, evs)
+        # in waves: the second process may still be joining the group when both say they are ready, and the
+        # first can take a whole burst before the partitions are shared out
+        evs, sent = events(400), 0
+        while sent < len(evs) and len(_handled_by(group)) < 2:
+            produce(settings, evs[sent:sent + 40])
+            sent += 40
+            wait_for(lambda n=sent: stored(settings)[0] >= n, 120, f"{sent} stored recommendations", group)
+            time.sleep(1.0)
+        produce(settings, evs[sent:])
         assert_exactly_once(settings, evs, group)
         assert sorted(_handled_by(group)) == sorted(children), "both processes took part of the stream"
         assert sum(_handled_by(group).values()) == len(evs)
