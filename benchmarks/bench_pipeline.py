@@ -106,7 +106,7 @@ def _all_published(store: Store, event_ids: list[str]) -> bool:
     return all(known.get(eid) for eid in event_ids)
 
 
-def _wait_until_published(settings: Settings, event_ids: list[str], worker: WorkerProcess, timeout_s: float) -> None:
+def wait_until_published(settings: Settings, event_ids: list[str], worker: WorkerProcess, timeout_s: float) -> None:
     """Wait, asking the worker's store a few times a second, until it marked every event's recommendation sent.
 
     The topic is read once afterwards (the figures come from broker timestamps): a consumer tailing it during
@@ -127,7 +127,7 @@ def run_pipeline(settings: Settings, events: Sequence[AssessmentCompleted], work
                  timeout_s: float = 300.0) -> dict[str, float]:
     """Saturate the ready worker with the events; throughput and per-event latency from record timestamps."""
     produced = produce_events(settings, events)
-    _wait_until_published(settings, list(produced), worker, timeout_s)
+    wait_until_published(settings, list(produced), worker, timeout_s)
     done = read_recommendations(settings, set(produced), worker, timeout_s)
     latencies = sorted(float(done[eid] - ts) for eid, ts in produced.items())
     span_ms = max(done[eid] for eid in produced) - min(produced.values())

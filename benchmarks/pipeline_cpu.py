@@ -18,9 +18,11 @@ import json
 import os
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 from benchmarks import bench_pipeline
+from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
 from upskill.broker import EmbeddedBroker
@@ -52,7 +54,7 @@ def run(events: int, processes: int) -> dict[str, object]:
                 produce0 = time.process_time()
                 produced = bench_pipeline.produce_events(settings, workload)
                 produce_s = time.process_time() - produce0
-                bench_pipeline._wait_until_published(settings, list(produced), worker, 600)
+                bench_pipeline.wait_until_published(settings, list(produced), worker, 600)
                 used = {pid: cpu_s(pid) - was for pid, was in before.items()}
                 done = bench_pipeline.read_recommendations(settings, set(produced), worker, 600)
             finally:
@@ -64,11 +66,7 @@ def run(events: int, processes: int) -> dict[str, object]:
     settle_heap()
     for event in assessment_events(40, seed=9):
         rec.recommend(event)
-    sample = workload[::2]
-    start = time.process_time()
-    for event in sample:
-        rec.recommend(event, adjustments={})
-    recommend_ms = (time.process_time() - start) * 1000 / len(sample)
+    recommend_ms = time_calls(partial(rec.recommend, adjustments={}), workload[::2], warmup=0)["cpu_ms_per_event"]
     per_event = {name: round(seconds * 1000 / events, 3) for name, seconds in (
         ("workers", sum(used[p] for p in pids)), ("broker", used[broker.proc.pid]),  # type: ignore[union-attr]
         ("producer", produce_s))}
