@@ -7,7 +7,6 @@ import json
 import logging
 import sys
 import threading
-from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
@@ -29,18 +28,30 @@ class Sharing:
     """Makes offerings share what thousands of them repeat, so a 100k catalogue fits a worker's memory.
 
     A validated offering held about 4.9 KB, 2.2 KB of it pydantic's set of the fields given (the same set for
-    nearly every offering). Sharing that set, the equal ``cost`` objects and interning the short repeated
-    strings brings it to about 1.9 KB, with the same values: offerings in the catalogue are never mutated
-    (an update replaces the object).
+    nearly every offering). Sharing that set, the equal ``cost`` objects and lists (languages, audience,
+    competences, the empty lists of requirements and prerequisites) and interning the short repeated strings
+    brings it to about 1.6 KB, with the same values: offerings in the catalogue are never mutated (an update
+    replaces the object). Each table stops growing at ``limit`` distinct values, so a catalogue that churns
+    cannot grow them without bound; values past the limit are simply not shared.
     """
 
     SHORT_TEXTS = ("provider", "provider_name", "kind", "status", "format", "format_note", "confidence",
-                   "part_of", "certificate")
-    CODE_LISTS = ("competences", "languages", "audience", "inferred_fields")
+                   "part_of", "certificate", "source")
+    LISTS = ("competences", "languages", "audience", "inferred_fields", "requirements", "prerequisites", "source")
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = 20_000) -> None:
+        self.limit = limit
         self._fields_sets: dict[frozenset[str], set[str]] = {}
         self._costs: dict[str, object] = {}
+        self._lists: dict[tuple, list] = {}
+
+    def _shared(self, table: dict, key: object, value: object) -> object:
+        found = table.get(key)
+        if found is not None:
+            return found
+        if len(table) < self.limit:
+            table[key] = value
+        return value
 
     def compact(self, off: Offering) -> None:
         """Replace repeated parts of ``off`` by shared equal ones (in place)."""
@@ -48,12 +59,21 @@ class Sharing:
         for name in self.SHORT_TEXTS:
             if isinstance(text := values.get(name), str):
                 values[name] = sys.intern(text)
-        for name in self.CODE_LISTS:
-            if items := values.get(name):
-                values[name] = [sys.intern(x) if isinstance(x, str) else x for x in items]
-        values["cost"] = self._costs.setdefault(off.cost.model_dump_json(), off.cost)
+        for name in self.LISTS:
+            if isinstance(items := values.get(name), list):
+                key = (name, *(tuple(x) if isinstance(x, list) else x for x in items))
+                values[name] = self._shared(self._lists, key, [_interned(x) for x in items])
+        values["cost"] = self._shared(self._costs, off.cost.model_dump_json(), off.cost)
         given = off.__pydantic_fields_set__
-        object.__setattr__(off, "__pydantic_fields_set__", self._fields_sets.setdefault(frozenset(given), given))
+        object.__setattr__(off, "__pydantic_fields_set__", self._shared(self._fields_sets, frozenset(given), given))
+
+
+def _interned(item: object) -> object:
+    if isinstance(item, str):
+        return sys.intern(item)
+    if isinstance(item, list):
+        return [_interned(x) for x in item]
+    return item
 
 
 class Vectors(Mapping[str, np.ndarray]):
@@ -90,8 +110,6 @@ class Catalog:
         self.offerings: dict[str, Offering] = {}
         self.vectors = Vectors(self)
         self.by_int: dict[int, str] = {}
-        self.by_competence: dict[str, set[str]] = defaultdict(set)
-        self.children: dict[str, set[str]] = defaultdict(set)
         self._digests: dict[str, int] = {}
         self._version = 0
         self._sharing = Sharing()
@@ -133,10 +151,6 @@ class Catalog:
             self._sharing.compact(off)
             self.offerings[off.id] = off
             self.by_int[int(iid)] = off.id
-            for code in off.competences:
-                self.by_competence[code].add(off.id)
-            if off.part_of:
-                self.children[off.part_of].add(off.id)
             digest = int.from_bytes(content_digest(off), "big")
             self._digests[off.id] = digest
             self._version ^= digest
@@ -155,10 +169,6 @@ class Catalog:
         if old is None:
             return
         self.by_int.pop(int_id(offering_id), None)
-        for code in old.competences:
-            self.by_competence[code].discard(offering_id)
-        if old.part_of:
-            self.children[old.part_of].discard(offering_id)
         self._version ^= self._digests.pop(offering_id)
 
     def matrix(self, offering_ids: Sequence[str]) -> np.ndarray:

@@ -20,6 +20,7 @@ from recommender.explain import rivals, why
 from recommender.features import CatalogFeatures
 from recommender.funding import funding_for
 from recommender.gaps import compute_gaps
+from recommender.heap import release_free_heap
 from recommender.paths import build_path, resolve
 from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
@@ -118,6 +119,7 @@ class Recommender:
             self._shortlists = Shortlists.build(self._features, self._tables, self.shortlist_above)
             self._codes = FactCodes.build(self._features)
             self._views.clear()
+            release_free_heap()  # the build's temporaries
             logger.info("ranking features built for catalogue version %s", self._features.version)
         return self._features
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from catalog_ingest.seed import load_funding, load_offerings
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Catalog, Recommender, build_catalog
+from recommender.heap import release_free_heap
 from upskill.settings import Settings
 from upskill.store import Store
 
@@ -34,6 +35,7 @@ def settle_heap() -> None:
     gc.freeze()
     _, older, oldest = gc.get_threshold()
     gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
+    release_free_heap()  # what start-up freed, back to the system
 
 
 def make_embedder(settings: Settings) -> CachedEmbedder:

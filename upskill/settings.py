@@ -110,6 +110,11 @@ class WorkerSettings(BaseModel):
     snapshots: bool = Field(
         True, description="This process writes index snapshots (with several processes, only the first does)."
     )
+    threads: int = Field(
+        1, ge=1, description="Threads each worker process gives NumPy's BLAS, OpenMP (FAISS, torch) and MKL. "
+        "A request's arrays are small: more threads only spin and hold buffers (about 60 MB in OpenBLAS); "
+        "processes are how a worker uses more cores. OMP_NUM_THREADS and the like, when set, win."
+    )
 
 
 class Settings(BaseSettings):

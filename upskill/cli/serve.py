@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sys
 
 import typer
+
+# What numeric libraries read, once, when they load: OpenBLAS (NumPy's), OpenMP (FAISS, torch) and MKL.
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def limit_threads(threads: int) -> None:
+    """Give the numeric libraries of this process (and of the processes it starts) ``threads`` threads each.
+
+    Set before NumPy, FAISS and torch are imported: they read these variables once, when they load, and in
+    every thread (OpenMP's own call only sets the calling thread's count). An operator's value is kept.
+    """
+    for name in THREAD_VARIABLES:
+        os.environ.setdefault(name, str(threads))
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
@@ -49,6 +63,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_env()
         if processes:
             settings.worker.processes = processes
+        limit_threads(settings.worker.threads)  # before the model, NumPy and FAISS load
         if settings.worker.processes > 1:
             from upskill.worker_group import run_worker_group
 
