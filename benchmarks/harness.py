@@ -1,10 +1,12 @@
 """``upskill bench``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
 
-Order (two cores, so nothing timed runs beside anything else of ours): the embedded broker and the pipeline
-worker (one process per core, in one consumer group: ``upskill worker --processes N``) start while this process
-loads the model; the pipeline, the raw transport loop and publish-to-searchable run against that worker; a
-second worker (one process) loads the large catalogue (RSS) while this process loads its own copy; then, with
-no worker left, the in-process ``recommend`` timings and the index build.
+Order (two cores, so nothing timed runs beside anything else of ours that is busy): the embedded broker, the
+pipeline worker (one process per core, in one consumer group: ``upskill worker --processes N``) and a second
+worker (one process, the large catalogue: its RSS) start while this process loads the model and its own copy
+of the large catalogue; the pipeline runs, then at once the in-process ``recommend`` timings (the workers idle),
+so the pipeline/recommend ratio compares two figures taken under the same machine conditions; then the raw
+transport loop and publish-to-searchable against the pipeline worker, the large worker's memory, and, with no
+worker left, the index build.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ class Sizes:
     recommend_events: int = 600
     large_events: int = 200
     large_catalog: int = 100_000
-    pipeline_events: int = 2000  # enough for the run to reach its steady state (batches of 256 per process)
+    # The first recommendations come out ~0.3-0.6 s after the burst starts (a full first batch per process) and
+    # the last batches drain unevenly: at 2000 events that weighed 10-18% of the run, at 4000 half as much.
+    pipeline_events: int = 4000
     pipeline_processes: int = os.cpu_count() or 1  # the pipeline worker: one process per core, one group
     index_offerings: int = 10_000
     encode_sample: int = 128
@@ -110,7 +114,6 @@ class BenchRun:
         finally:
             pipeline.stop()
             large.stop()
-        self.core()
         self.index()
         self.out["phase_seconds"] = self.seconds
         return self.out
@@ -143,12 +146,17 @@ class BenchRun:
         self.out["pipeline"] = bench_pipeline.run_pipeline(settings, assessment_events(self.sizes.pipeline_events,
                                                                                         seed=8), worker)
         self.out["pipeline"]["processes"] = worker.processes
+        self._phase("pipeline", t0, "pipeline")
+        # recommend right after the pipeline (the workers idle), so the ratio compares the two under the same
+        # machine conditions: this VM's speed drifts by up to 2x within a minute
+        self.core()
+        t0 = time.monotonic()
         self.out["transport"] = bench_pipeline.run_transport(settings, self.sizes.pipeline_events + 20)
         probe = AssessmentCompleted.model_validate(example("digcomp"))
         self.searchable = bench_pipeline.publish_to_searchable(settings, worker, fresh_offering(self.rec, probe),
                                                                probe)
         self.out["pipeline_worker_rss_mb"] = round(sum(rss_mb(pid) for pid in worker.worker_pids()), 1)
-        self._phase("pipeline, transport, publish-to-searchable", t0, "pipeline", "transport")
+        self._phase("transport, publish-to-searchable", t0, "transport")
 
     def large_worker(self, worker: WorkerProcess) -> None:
         """The second worker's RSS once it served one event on the large catalogue."""
@@ -160,7 +168,7 @@ class BenchRun:
         self._phase("large-catalogue worker", t0, "worker_rss_mb")
 
     def core(self) -> None:
-        """``recommend`` on the shipped and on the large catalogue, nothing else of ours running."""
+        """``recommend`` on the shipped and on the large catalogue, in this process (the workers idle)."""
         t0 = time.monotonic()
         events = assessment_events(max(self.sizes.recommend_events, self.sizes.large_events), seed=7)
         budget = self.sizes.budget_s
