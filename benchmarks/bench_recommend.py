@@ -46,35 +46,52 @@ class GcClock:
         gc.callbacks.remove(self)
 
 
+class CallTimer:
+    """Times calls of a function over one or more spells; the figures summarise all spells together."""
+
+    def __init__(self, fn: Callable[[AssessmentCompleted], object]) -> None:
+        self.fn = fn
+        self.latencies: list[float] = []
+        self.wall = self.cpu = self.gc = 0.0
+
+    def run(self, events: Sequence[AssessmentCompleted], budget_s: float = float("inf")) -> int:
+        """Time a call on each event; stops once ``budget_s`` passed and 10 were timed. Returns how many."""
+        timed: list[float] = []
+        wall0, cpu0 = time.perf_counter(), time.process_time()
+        with GcClock() as collector:
+            for event in events:
+                start = time.perf_counter()
+                self.fn(event)
+                timed.append((time.perf_counter() - start) * 1000)
+                if len(timed) >= 10 and start - wall0 > budget_s:
+                    break
+        self.wall += time.perf_counter() - wall0
+        self.cpu += time.process_time() - cpu0
+        self.gc += collector.seconds
+        self.latencies += timed
+        return len(timed)
+
+    def summary(self) -> dict[str, float]:
+        """Throughput, latency percentiles, CPU and garbage collection per call, over every spell."""
+        latencies, n = sorted(self.latencies), len(self.latencies)
+        return {
+            "events": n,
+            "per_s": round(n / self.wall, 1),
+            "p50_ms": round(statistics.median(latencies), 3),
+            "p99_ms": round(_percentile(latencies, 0.99), 3),
+            "cpu_ms_per_event": round(self.cpu * 1000 / n, 3),
+            "gc_ms_per_event": round(self.gc * 1000 / n, 3),
+        }
+
+
 def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
                warmup: int, budget_s: float = float("inf")) -> dict[str, float]:
-    """Call ``fn`` on a warm-up slice, then on the events; throughput, latency percentiles, CPU and garbage
-    collection per call.
-
-    Stops early once ``budget_s`` seconds have passed and at least 10 events were timed.
-    """
+    """Call ``fn`` on a warm-up slice, then time it on the events (see :class:`CallTimer`)."""
     for event in events[:warmup]:
         fn(event)
-    latencies: list[float] = []
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    with GcClock() as collector:
-        for event in events:
-            start = time.perf_counter()
-            fn(event)
-            latencies.append((time.perf_counter() - start) * 1000)
-            if len(latencies) >= 10 and start - wall0 > budget_s:
-                break
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    latencies.sort()
-    n = len(latencies)
-    return {
-        "events": n,
-        "per_s": round(n / wall, 1),
-        "p50_ms": round(statistics.median(latencies), 3),
-        "p99_ms": round(_percentile(latencies, 0.99), 3),
-        "cpu_ms_per_event": round(cpu * 1000 / n, 3),
-        "gc_ms_per_event": round(collector.seconds * 1000 / n, 3),
-    }
+    timer = CallTimer(fn)
+    timer.run(events, budget_s)
+    return timer.summary()
 
 
 def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list[int]]:
@@ -95,16 +112,29 @@ def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list
 
 
 def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: int = 50,
-            budget_s: float = float("inf")) -> dict[str, object]:
-    """``recommend`` over the events, with the embedding-only baseline measured right after it."""
+            budget_s: float = float("inf"), between: Callable[[], object] | None = None) -> dict[str, object]:
+    """``recommend`` over the events, with the embedding-only baseline measured right after it.
+
+    With ``between``, the events are timed in two halves, before and after it runs (``upskill bench`` runs the
+    pipeline there): the figure then spans the other measurement, so a machine whose speed drifts affects
+    both alike.
+    """
     with rec.catalog.lock:  # one catalogue version, as the worker does per batch
         rec.features()  # built once per catalogue version; not part of a request
         settle_heap()  # as the worker does once it is ready
-        figures: dict[str, object] = {"catalog_size": len(rec.catalog)}
-        figures |= time_calls(rec.recommend, events, warmup, budget_s)
+        for event in events[:warmup]:
+            rec.recommend(event)
+        timer = CallTimer(rec.recommend)
+        if between is None:
+            timer.run(events, budget_s)
+        else:
+            half = len(events) // 2
+            timer.run(events[:half], budget_s / 2)
+            between()
+            timer.run(events[half:], budget_s / 2)
+        figures: dict[str, object] = {"catalog_size": len(rec.catalog)} | timer.summary()
         # sizes afterwards: results kept during the timing would be the collector's work, charged to recommend
-        timed = events[: int(figures["events"])]
-        sizes = [len(rec.recommend(e).model_dump_json()) for e in timed]  # what the worker would publish
+        sizes = [len(rec.recommend(e).model_dump_json()) for e in events[: int(figures["events"])]]
         figures["message_kb_p50"] = round(statistics.median(sizes) / 1024, 1)
         figures["message_kb_max"] = round(max(sizes) / 1024, 1)
         figures["baseline_embedding_only"] = time_calls(embedding_baseline(rec), events, warmup, budget_s)
