@@ -53,6 +53,7 @@ class CallTimer:
         self.fn = fn
         self.latencies: list[float] = []
         self.wall = self.cpu = self.gc = 0.0
+        self.spells: list[float] = []  # calls per second of each spell
 
     def run(self, events: Sequence[AssessmentCompleted], budget_s: float = float("inf")) -> int:
         """Time a call on each event; stops once ``budget_s`` passed and 10 were timed. Returns how many."""
@@ -65,7 +66,9 @@ class CallTimer:
                 timed.append((time.perf_counter() - start) * 1000)
                 if len(timed) >= 10 and start - wall0 > budget_s:
                     break
-        self.wall += time.perf_counter() - wall0
+        wall = time.perf_counter() - wall0
+        self.spells.append(round(len(timed) / wall, 1))
+        self.wall += wall
         self.cpu += time.process_time() - cpu0
         self.gc += collector.seconds
         self.latencies += timed
@@ -74,7 +77,7 @@ class CallTimer:
     def summary(self) -> dict[str, float]:
         """Throughput, latency percentiles, CPU and garbage collection per call, over every spell."""
         latencies, n = sorted(self.latencies), len(self.latencies)
-        return {
+        figures = {
             "events": n,
             "per_s": round(n / self.wall, 1),
             "p50_ms": round(statistics.median(latencies), 3),
@@ -82,6 +85,7 @@ class CallTimer:
             "cpu_ms_per_event": round(self.cpu * 1000 / n, 3),
             "gc_ms_per_event": round(self.gc * 1000 / n, 3),
         }
+        return figures | ({"per_s_each_spell": self.spells} if len(self.spells) > 1 else {})
 
 
 def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
