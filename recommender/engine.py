@@ -254,7 +254,7 @@ class Recommender:
         """The ruled-out offerings among those considered that matter most for the gaps, with the reason."""
         cols = [f.col[g.competence] for g in gaps]
         rows = considered[view.rejected[considered]]
-        weight = f.tags[np.ix_(rows, cols)] @ np.array([g.priority for g in gaps])  # gap priority served
+        weight = f.tags[rows[:, None], cols] @ np.array([g.priority for g in gaps])  # gap priority served
         top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
         for row in top:
             if row not in view.reasons:

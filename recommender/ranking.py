@@ -112,12 +112,12 @@ def score_all(
         rows = np.arange(len(f.ids))
     else:
         rows = candidates
-        weight, keep = t.weight[np.ix_(rows, cols)], allowed[rows]
+        weight, keep = t.weight[rows[:, None], cols], allowed[rows]
     keep &= (weight > 0).any(axis=1)
     rows, weight = rows[keep], weight[keep].astype(float)
-    semantic = t.text_only[np.ix_(rows, cols)]
+    semantic = t.text_only[rows[:, None], cols]
     if levels.min() >= 0 and levels.max() < LEVELS:
-        quality = t.quality[np.ix_(rows, levels)]
+        quality = t.quality[rows[:, None], levels]
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
     value = weight * quality * pri[None, :]
@@ -134,7 +134,7 @@ def score_all(
     ]
     rows, value, quality, addressed = rows[keep], value[keep], quality[keep], addressed[keep]
     semantic, weight = semantic[keep] & addressed, weight[keep]
-    sim = f.similarity[np.ix_(rows, cols)]
+    sim = f.similarity[rows[:, None], cols]
     served_priority = (weight * pri[None, :] * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = {

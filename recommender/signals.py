@@ -120,7 +120,7 @@ def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pr
     Computed from the offerings' similarities to the gaps' descriptors (``sim``, rows x gaps) and the
     descriptors' Gram matrix (no model call).
     """
-    norm = float(np.sqrt(pri @ f.gram[np.ix_(cols, cols)] @ pri)) or 1.0
+    norm = float(np.sqrt(pri @ f.gram[cols[:, None], cols] @ pri)) or 1.0
     return (sim @ pri) / norm
 
 
