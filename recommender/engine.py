@@ -108,7 +108,7 @@ class Recommender:
         self._features: CatalogFeatures | None = None
         self._shortlists = Shortlists(None)
         self._tables: Tables | None = None
-        self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.int32))
+        self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.intp))
         self._views: dict[LearnerProfile, ProfileView] = {}
 
     def features(self) -> CatalogFeatures:

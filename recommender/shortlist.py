@@ -81,9 +81,9 @@ class Shortlists:
         base = np.bincount(rows, weights=vals, minlength=m.shape[0])
         touched = np.zeros(m.shape[0], dtype=bool)
         touched[rows] = True
-        serves = np.flatnonzero(touched)  # (a boolean scan is several times faster than a float one)
-        out = rejected[serves]
-        admitted, ruled_out = serves[~out], serves[out]
+        # boolean scans of the whole catalogue: several times faster than a float scan, and than gathering
+        # the rejected flags of the ~40k rows served and splitting them
+        admitted, ruled_out = np.flatnonzero(touched & ~rejected), np.flatnonzero(touched & rejected)
         proxy = base[admitted] + WEIGHTS["audience"] * affinity[admitted] + certainty[admitted]
         return np.union1d(admitted[_top(proxy, SHORTLIST)], ruled_out[_top(base[ruled_out], RULED_OUT)])
 
