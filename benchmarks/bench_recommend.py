@@ -89,12 +89,22 @@ class CallTimer:
 
 
 def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
-               warmup: int, budget_s: float = float("inf")) -> dict[str, float]:
-    """Call ``fn`` on a warm-up slice, then time it on the events (see :class:`CallTimer`)."""
+               warmup: int, budget_s: float = float("inf"),
+               between: Callable[[], object] | None = None) -> dict[str, float]:
+    """Call ``fn`` on a warm-up slice, then time it on the events (see :class:`CallTimer`).
+
+    With ``between``, the events are timed in two halves, before and after it runs, each with half the budget.
+    """
     for event in events[:warmup]:
         fn(event)
     timer = CallTimer(fn)
-    timer.run(events, budget_s)
+    if between is None:
+        timer.run(events, budget_s)
+    else:
+        half = len(events) // 2
+        timer.run(events[:half], budget_s / 2)
+        between()
+        timer.run(events[half:], budget_s / 2)
     return timer.summary()
 
 
@@ -126,17 +136,8 @@ def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: int
     with rec.catalog.lock:  # one catalogue version, as the worker does per batch
         rec.features()  # built once per catalogue version; not part of a request
         settle_heap()  # as the worker does once it is ready
-        for event in events[:warmup]:
-            rec.recommend(event)
-        timer = CallTimer(rec.recommend)
-        if between is None:
-            timer.run(events, budget_s)
-        else:
-            half = len(events) // 2
-            timer.run(events[:half], budget_s / 2)
-            between()
-            timer.run(events[half:], budget_s / 2)
-        figures: dict[str, object] = {"catalog_size": len(rec.catalog)} | timer.summary()
+        figures: dict[str, object] = {"catalog_size": len(rec.catalog)}
+        figures |= time_calls(rec.recommend, events, warmup, budget_s, between)
         # sizes afterwards: results kept during the timing would be the collector's work, charged to recommend
         sizes = [len(rec.recommend(e).model_dump_json()) for e in events[: int(figures["events"])]]
         figures["message_kb_p50"] = round(statistics.median(sizes) / 1024, 1)
