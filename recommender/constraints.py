@@ -14,8 +14,9 @@ One implementation serves both uses: :func:`rejected_mask` checks every offering
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -26,6 +27,8 @@ SENIOR_AGE = 60
 ADULT_AGE = 18
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
+_MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
+_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,7 @@ class OfferingFacts:
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
+    masks: dict[tuple, np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rejected_mask)
 
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
@@ -192,21 +196,21 @@ def _restricted_bits(audience: list[str]) -> int:
     return sum(_AUDIENCE_BIT[tag] for tag in audience)
 
 
-def _language_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
-    if not p.languages:
+def _language_rejects(f: OfferingFacts, languages: frozenset[str]) -> np.ndarray | None:
+    if not languages:
         return None
-    mine = np.uint64(sum(1 << f.lang_index[lang] for lang in p.languages if lang in f.lang_index))
+    mine = np.uint64(sum(1 << f.lang_index[lang] for lang in languages if lang in f.lang_index))
     return (f.lang_bits != 0) & ((f.lang_bits & mine) == 0)
 
 
-def _audience_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray:
-    return (f.audience_bits != 0) & ((f.audience_bits & p.admitted_audience_bits()) == 0)
+def _audience_rejects(f: OfferingFacts, admitted_bits: int) -> np.ndarray:
+    return (f.audience_bits != 0) & ((f.audience_bits & admitted_bits) == 0)
 
 
-def _format_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
-    if not p.formats:
+def _format_rejects(f: OfferingFacts, formats: frozenset[str]) -> np.ndarray | None:
+    if not formats:
         return None
-    ok = np.array([x in p.formats for x in FORMATS] + [True])  # index -1 (unknown) is the last: admitted
+    ok = np.array([x in formats for x in FORMATS] + [True])  # index -1 (unknown) is the last: admitted
     return ~ok[f.format]
 
 
@@ -226,50 +230,87 @@ def _requirement_groups(
     return [(checks, np.array(rows, dtype=np.int64)) for checks, rows in groups.values()]
 
 
-def _requirement_rejects(f: OfferingFacts, p: LearnerProfile) -> np.ndarray | None:
-    failed = [rows for checks, rows in f.requirement_groups if any(r.check(p, m) for r, m in checks)]
+def _failed_requirements(f: OfferingFacts, p: LearnerProfile) -> tuple[int, ...]:
+    """The requirement groups the learner visibly cannot meet (their positions)."""
+    return tuple(i for i, (checks, _) in enumerate(f.requirement_groups) if any(r.check(p, m) for r, m in checks))
+
+
+def _requirement_rejects(f: OfferingFacts, failed: tuple[int, ...]) -> np.ndarray | None:
     if not failed:
         return None
     out = np.zeros(len(f.offerings), dtype=bool)
-    out[np.concatenate(failed)] = True
+    out[np.concatenate([f.requirement_groups[i][1] for i in failed])] = True
     return out
 
 
-# name -> (vectorised check, None when it cannot reject anyone for this learner; reason for one offering)
-RULES: dict[str, tuple[Callable[[OfferingFacts, LearnerProfile], np.ndarray | None], Callable[..., str]]] = {
-    "status": (lambda f, p: ~f.active, lambda o, p: f"status is {o.status}"),
-    "language": (
+@dataclass(frozen=True)
+class Rule:
+    """A hard constraint: what it reads of the learner, the offerings that reading rules out (None: none can
+    be), and the reason for one offering.
+
+    The mask depends on the reading only, so learners who read alike share it (:func:`rejected_mask`).
+    """
+
+    reads: Callable[[OfferingFacts, LearnerProfile], Hashable]
+    mask: Callable[[OfferingFacts, Any], np.ndarray | None]
+    reason: Callable[[Offering, LearnerProfile], str]
+
+
+RULES: dict[str, Rule] = {
+    "status": Rule(lambda f, p: None, lambda f, _: ~f.active, lambda o, p: f"status is {o.status}"),
+    "language": Rule(
+        lambda f, p: p.languages,
         _language_rejects,
         lambda o, p: f"taught in {', '.join(o.languages)}, not in a language of the learner "
         f"({', '.join(sorted(p.languages))})",
     ),
-    "cost": (
-        lambda f, p: (f.free == 0) if p.free_only else None,
+    "cost": Rule(
+        lambda f, p: p.free_only,
+        lambda f, free_only: (f.free == 0) if free_only else None,
         lambda o, p: "not free, and the learner asked for free offerings",
     ),
-    "format": (
+    "format": Rule(
+        lambda f, p: p.formats,
         _format_rejects,
         lambda o, p: f"format {o.format} is not among the learner's ({', '.join(sorted(p.formats))})",
     ),
-    "max_hours": (
-        lambda f, p: (f.duration > p.max_hours) if p.max_hours is not None else None,  # unknown (NaN): no
+    "max_hours": Rule(
+        lambda f, p: p.max_hours,
+        lambda f, hours: (f.duration > hours) if hours is not None else None,  # unknown (NaN): no
         lambda o, p: f"{o.duration_hours:g} h is above the learner's maximum of {p.max_hours:g} h",
     ),
-    "audience": (
+    "audience": Rule(
+        lambda f, p: p.admitted_audience_bits(),
         _audience_rejects,
         lambda o, p: f"reserved for {', '.join(sorted(o.audience))}, which the learner visibly is not",
     ),
-    "requirement": (
+    "requirement": Rule(
+        _failed_requirements,
         _requirement_rejects,
-        lambda o, p: "requires "
-        + "; ".join(t for r, m, t in requirement_kinds(o) if r.check(p, m)),
+        lambda o, p: "requires " + "; ".join(t for r, m, t in requirement_kinds(o) if r.check(p, m)),
     ),
 }
 
 
 def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Which offerings no rule admits for this learner, and the mask of each rule that rejects any."""
-    per_rule = {name: mask for name, (check, _) in RULES.items() if (mask := check(facts, profile)) is not None}
+    """Which offerings no rule admits for this learner, and the mask of each rule that rejects any.
+
+    Each rule's mask is kept per reading of the learner (read-only), so learners who differ in one preference
+    share the masks of the other rules.
+    """
+    per_rule = {}
+    for name, rule in RULES.items():
+        key = (name, rule.reads(facts, profile))
+        mask = facts.masks.get(key, _UNKNOWN)
+        if mask is _UNKNOWN:
+            mask = rule.mask(facts, key[1])
+            if mask is not None:
+                mask.flags.writeable = False
+            if len(facts.masks) >= max(16, _MASK_BYTES // max(1, len(facts.offerings))):
+                facts.masks.clear()
+            facts.masks[key] = mask
+        if mask is not None:
+            per_rule[name] = mask
     out = np.zeros(len(facts.offerings), dtype=bool)
     for mask in per_rule.values():
         out |= mask
@@ -279,7 +320,7 @@ def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.nda
 def violations(off: Offering, profile: LearnerProfile) -> list[tuple[str, str]]:
     """Every rule this offering breaks for this learner, as (rule name, reason); empty when it may be offered."""
     _, per_rule = rejected_mask(OfferingFacts.build([off]), profile)
-    return [(name, RULES[name][1](off, profile)) for name, mask in per_rule.items() if mask[0]]
+    return [(name, RULES[name].reason(off, profile)) for name, mask in per_rule.items() if mask[0]]
 
 
 def violation(off: Offering, profile: LearnerProfile) -> str | None:

@@ -8,6 +8,7 @@ facts (:class:`FactCodes`, a few dozen in any catalogue) and spread to the offer
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ from schemas.framework import Framework
 OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
+_SPREAD_KEPT = 64  # 25 MB at 100k offerings
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,20 @@ class FactCodes:
 
     first: np.ndarray
     inverse: np.ndarray
+    # affinity per (the learner's audience bits, the broad ones); certainty per what the learner cares about:
+    # few distinct values, spread to every offering (two gathers of the whole catalogue) once each
+    spread: dict[tuple, np.ndarray] = field(default_factory=dict)
+
+    def spread_over(self, key: tuple, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """``compute`` over the groups' first rows, spread to every row; kept (read-only) per ``key``."""
+        out = self.spread.get(key)
+        if out is None:
+            out = compute(self.first).astype(np.float32)[self.inverse]
+            out.flags.writeable = False
+            if len(self.spread) >= _SPREAD_KEPT:
+                self.spread.clear()
+            self.spread[key] = out
+        return out
 
     @classmethod
     def build(cls, f: CatalogFeatures) -> FactCodes:
@@ -85,10 +101,11 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
     rejected, per_rule = rejected_mask(f.facts, profile)
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
-    rows = codes.first
-    affinity = audience_affinity(f.audience_bits[rows], mine, broad).astype(np.float32)
-    certainty = certainty_penalty(f, rows, profile).astype(np.float32)
-    return ProfileView(rejected, per_rule, affinity[codes.inverse], certainty[codes.inverse])
+    affinity = codes.spread_over(("affinity", mine, broad),
+                                 lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
+    cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats))
+    certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
+    return ProfileView(rejected, per_rule, affinity, certainty)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
