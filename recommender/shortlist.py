@@ -85,7 +85,8 @@ class Shortlists:
         # the rejected flags of the ~40k rows served and splitting them
         admitted, ruled_out = np.flatnonzero(touched & ~rejected), np.flatnonzero(touched & rejected)
         proxy = base[admitted] + WEIGHTS["audience"] * affinity[admitted] + certainty[admitted]
-        return np.union1d(admitted[_top(proxy, SHORTLIST)], ruled_out[_top(base[ruled_out], RULED_OUT)])
+        # admitted and ruled-out rows are disjoint: sorting their union needs no deduplication
+        return np.sort(np.concatenate([admitted[_top(proxy, SHORTLIST)], ruled_out[_top(base[ruled_out], RULED_OUT)]]))
 
 
 def _top(score: np.ndarray, k: int) -> np.ndarray:
