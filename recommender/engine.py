@@ -16,9 +16,9 @@ import numpy as np
 from embeddings import Embedder
 from recommender.catalog import Catalog
 from recommender.constraints import RULES, LearnerProfile
-from recommender.explain import rivals, why
+from recommender.explain import about, gap_text, rivals, why
 from recommender.features import CatalogFeatures
-from recommender.funding import funding_for
+from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
 from recommender.paths import build_path, resolve
@@ -29,7 +29,7 @@ from recommender.views import FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import Framework, load_framework
 from schemas.offering import Offering
-from schemas.recommendation import Gap, Item, ModelInfo, RecommendationGenerated, Rejection
+from schemas.recommendation import FundingHint, Gap, Item, ModelInfo, RecommendationGenerated, Rejection
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +39,10 @@ RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
 _PROFILE_CACHE = 4096
 _PROFILE_CACHE_BYTES = 64 << 20  # a view holds 9-16 bytes per offering: 40-70 learner profiles at 100k
 _RANKED_PER_PROFILE = 256
+_CARDS_KEPT = 4096  # offerings whose item fields are kept (about 1 KB each): all of a catalogue's usual picks
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
+
+
 def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
     """The id of the recommendation an assessment event yields (stable across redeliveries)."""
     return uuid.uuid5(RECOMMENDATION_NS, str(event_id))
@@ -55,8 +58,8 @@ def _pack(chosen: list[Candidate], rejected: list[Rejection], gaps: list[Gap]) -
     """
     at = {id(g): i for i, g in enumerate(gaps)}
     return (
-        tuple((c.offering_id, c.row, tuple(at[id(g)] for g in c.addresses), tuple(c.quality.items()),
-               tuple(c.parts.items()), c.score, c.semantic_only) for c in chosen),
+        tuple((c.offering_id, tuple([at[id(g)] for g in c.addresses]), tuple(c.parts.items()), c.score,
+               c.semantic_only) for c in chosen),
         tuple((r.offering_id, r.rule, r.reason) for r in rejected),
     )
 
@@ -65,9 +68,9 @@ def _unpack(packed: tuple, gaps: list[Gap]) -> tuple[list[Candidate], list[Rejec
     """:func:`_pack` undone, with this request's gaps (equal on the cache key to those it was ranked for)."""
     chosen, rejected = packed
     return (
-        [Candidate(offering_id=oid, row=row, addresses=[gaps[i] for i in addr], quality=dict(quality),
-                   parts=dict(parts), score=score, semantic_only=semantic_only)
-         for oid, row, addr, quality, parts, score, semantic_only in chosen],
+        [Candidate(offering_id=oid, addresses=[gaps[i] for i in addr], parts=dict(parts), score=score,
+                   semantic_only=semantic_only)
+         for oid, addr, parts, score, semantic_only in chosen],
         [Rejection(offering_id=oid, rule=rule, reason=reason) for oid, rule, reason in rejected],
     )
 
@@ -110,6 +113,10 @@ class Recommender:
         self._tables: Tables | None = None
         self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.intp))
         self._views: dict[LearnerProfile, ProfileView] = {}
+        # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
+        # sentence), and the funding hints per offering and kind of learner
+        self._cards: dict[str, tuple[dict, str]] = {}
+        self._funding: dict[tuple[str, str | None, bool], list[FundingHint]] = {}
 
     def features(self) -> CatalogFeatures:
         """The catalogue's arrays, rebuilt when the catalogue's content version changes."""
@@ -119,6 +126,8 @@ class Recommender:
             self._shortlists = Shortlists.build(self._features, self._tables, self.shortlist_above)
             self._codes = FactCodes.build(self._features)
             self._views.clear()
+            self._cards.clear()
+            self._funding.clear()
             release_free_heap()  # the build's temporaries
             logger.info("ranking features built for catalogue version %s", self._features.version)
         return self._features
@@ -154,7 +163,8 @@ class Recommender:
         notes: list[str] = []
         if gaps:
             chosen, rejected = self._ranked(gaps, profile, completed or set(), adjustments)
-        items = [self._item(c, rival, gaps, profile) for c, rival in zip(chosen, rivals(chosen), strict=True)]
+        texts = {g.competence: gap_text(g) for g in gaps}
+        items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
         allowed = self._allowed(profile)
         path, blocked = build_path(
             [self.catalog.offerings[c.offering_id] for c in chosen], gaps, self.catalog, allowed,
@@ -259,31 +269,51 @@ class Recommender:
         for row in top:
             if row not in view.reasons:
                 name = next(n for n, mask in view.per_rule.items() if mask[row])  # the first, in RULES order
-                view.reasons[row] = (name, RULES[name][1](self.catalog.offerings[f.ids[row]], profile))
+                view.reasons[row] = (name, RULES[name].reason(self.catalog.offerings[f.ids[row]], profile))
         out = [Rejection(offering_id=f.ids[row], rule=rule, reason=reason)
                for row in top for rule, reason in [view.reasons[row]]]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [Rejection(offering_id=f.ids[r], rule="level", reason=text) for r, text in scored.too_advanced[:room]]
         return out
 
-    def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile) -> Item:
+    def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile,
+              texts: dict[str, str]) -> Item:
         off = self.catalog.offerings[cand.offering_id]
+        card = self._cards.get(off.id)
+        if card is None:
+            if len(self._cards) >= _CARDS_KEPT:
+                self._cards.clear()
+            card = self._cards[off.id] = (self._fields(off), about(off))
+        fields, about_it = card
+        key = (off.id, profile.status, is_sme_staff(profile))
+        funding = self._funding.get(key)
+        if funding is None:
+            if len(self._funding) >= _CARDS_KEPT:
+                self._funding.clear()
+            funding = self._funding[key] = funding_for(off, profile, self.funding)
         # validated as built: pydantic-core checks a flat model like this one in about half the time
         # model_construct (pure Python) takes to skip the checks
         return Item(
-            offering_id=off.id,
-            title=off.title,
-            provider=off.provider_name,
+            **fields,
             score=cand.score,
             addresses=[g.competence for g in cand.addresses],
-            level_from=off.level_min,
-            level_to=off.level_max,
-            why=why(cand, off, rival, gaps, self.catalog),
+            why=why(cand, about_it, rival, gaps, self.catalog, texts),
             score_breakdown=cand.parts,  # copied by validation
-            url=off.url,
-            format=off.format,
-            languages=list(off.languages),
-            duration_hours=off.duration_hours,
-            free=off.cost.free,
-            funding=funding_for(off, profile, self.funding),
+            funding=funding,  # copied by validation
         )
+
+    @staticmethod
+    def _fields(off: Offering) -> dict:
+        """The fields of an item that depend on the offering only."""
+        return {
+            "offering_id": off.id,
+            "title": off.title,
+            "provider": off.provider_name,
+            "level_from": off.level_min,
+            "level_to": off.level_max,
+            "url": off.url,
+            "format": off.format,
+            "languages": list(off.languages),  # copied by validation
+            "duration_hours": off.duration_hours,
+            "free": off.cost.free,
+        }

@@ -23,6 +23,7 @@ _REASON = {
     "subject": "is mainly about a more pressing gap",
     "certainty": "is better known to the catalogue (language, cost, duration)",
 }
+_REASON_WEIGHTS = tuple((k, WEIGHTS.get(k, 1.0)) for k in _REASON)
 
 
 def practical(off: Offering) -> str:
@@ -49,7 +50,14 @@ def _levels(off: Offering) -> str:
     return f"it works from level {off.level_min} to {off.level_max}"
 
 
-def _gap_text(g: Gap) -> str:
+def about(off: Offering) -> str:
+    """The sentence on an offering's levels and how it is taken (the same in every recommendation)."""
+    how = practical(off)
+    return _levels(off).capitalize() + (f"; {how}." if how else ".")
+
+
+def gap_text(g: Gap) -> str:
+    """A gap as a reason names it: competence, code and levels."""
     return f"{g.name or g.competence} ({g.competence}, level {g.current} → {g.target})"
 
 
@@ -58,8 +66,8 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
         return ""
     mine, theirs = cand.parts, rival.parts
     part, best = "", float("-inf")
-    for k in _REASON:  # the largest weighted difference (the first one on ties)
-        diff = WEIGHTS.get(k, 1.0) * (mine.get(k, 0.0) - theirs.get(k, 0.0))
+    for k, weight in _REASON_WEIGHTS:  # the largest weighted difference (the first one on ties)
+        diff = weight * (mine.get(k, 0.0) - theirs.get(k, 0.0))
         if diff > best:
             part, best = k, diff
     title = catalog.offerings[rival.offering_id].title
@@ -75,11 +83,16 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
     return out
 
 
-def why(cand: Candidate, off: Offering, rival: Candidate | None, gaps: list[Gap], catalog: Catalog) -> str:
-    """Two or three sentences: what it closes, at which levels, how it is taken, and why it won."""
-    text = "Works on " + "; ".join(_gap_text(g) for g in cand.addresses) + f". {_levels(off).capitalize()}"
-    how = practical(off)
-    text += f"; {how}." if how else "."
+def why(cand: Candidate, about_it: str, rival: Candidate | None, gaps: list[Gap], catalog: Catalog,
+        texts: dict[str, str] | None = None) -> str:
+    """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
+
+    Args:
+        about_it: :func:`about` of the offering.
+        texts: :func:`gap_text` of the gaps by competence, when the caller has them.
+    """
+    texts = texts if texts is not None else {g.competence: gap_text(g) for g in cand.addresses}
+    text = "Works on " + "; ".join([texts[g.competence] for g in cand.addresses]) + ". " + about_it
     if gaps and cand.addresses and cand.addresses[0].competence == gaps[0].competence:
         text += " This is the learner's most pressing gap."
     text += _versus(cand, rival, catalog)

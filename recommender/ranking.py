@@ -46,6 +46,7 @@ from recommender.weights import (
 from schemas.recommendation import Gap
 
 Adjustments = Mapping[tuple[str, str], float]
+PARTS = (*WEIGHTS, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
 
 
 @dataclass
@@ -53,9 +54,7 @@ class Candidate:
     """An offering that passed the hard constraints, with what it does for this learner."""
 
     offering_id: str
-    row: int
     addresses: list[Gap]
-    quality: dict[str, float]
     parts: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
     semantic_only: bool = False
@@ -71,7 +70,7 @@ class Scored:
     quality: np.ndarray  # (k, m)
     addressed: np.ndarray  # (k, m) bool
     semantic: np.ndarray  # (k, m) bool: addressed through the text only
-    parts: dict[str, np.ndarray]
+    parts: np.ndarray  # (k, len(PARTS))
     score: np.ndarray
     too_advanced: list[tuple[int, str]] = field(default_factory=list)
 
@@ -137,7 +136,8 @@ def score_all(
     sim = f.similarity[rows[:, None], cols]
     served_priority = (weight * pri[None, :] * addressed).sum(axis=1)
     total = value.sum(axis=1)
-    parts = {
+    parts = np.empty((len(rows), len(PARTS)))
+    named = {
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
         "coverage": 0.5 * total / pri.sum() + 0.5 * value.max(axis=1, initial=0.0) / pri.max(),
         "level_fit": total / np.maximum(served_priority, 1e-9),
@@ -146,12 +146,13 @@ def score_all(
         "focus": focus(f, t, rows, cols, addressed),
         "audience": affinity[rows],
         "subject": subject(f, rows, cols, addressed, pri),
+        "certainty": certainty[rows],
+        # each offering to take first (a prerequisite not yet done) is a step further from the goal
+        "prerequisites": -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4),
     }
-    # each offering to take first (a prerequisite not yet done) is a step further from the goal
-    pre = -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4)
-    score = sum(WEIGHTS[k] * v for k, v in parts.items()) + certainty[rows] + pre
-    parts["certainty"] = certainty[rows]
-    parts["prerequisites"] = pre
+    score = sum(WEIGHTS[k] * named[k] for k in WEIGHTS) + named["certainty"] + named["prerequisites"]
+    for j, name in enumerate(PARTS):
+        parts[:, j] = named[name]
     return Scored(rows, gaps, value, quality, addressed, semantic, parts, score, too_advanced)
 
 
@@ -177,28 +178,39 @@ def _greedy(
 ) -> list[Candidate]:
     value, rows = s.value[pool], s.rows[pool]
     step = SERVED_STEP * s.quality[pool] * s.addressed[pool]
-    score = s.score[pool].copy()  # -inf once taken or excluded
+    score = s.score[pool]  # -inf once taken or excluded (a copy: pool is an index)
+    penalty = np.zeros(len(pool))  # DIVERSITY x the share of its value on gaps already served
     served = np.zeros(len(s.gaps))
     scale = DIVERSITY / np.maximum(value.sum(axis=1), 1e-9)
-    pos = np.full(len(f.ids), -1, dtype=np.int64)
-    pos[rows] = np.arange(len(rows))
-    in_scored = np.zeros(len(f.ids) + 1, dtype=bool)  # last slot: "no whole" (-1)
-    in_scored[s.rows] = True
-    skip = in_scored[f.stands_for[rows]].tolist()  # chapters taken only after their siblings: the whole competes
+    row_list = rows.tolist()
+    pos = {row: i for i, row in enumerate(row_list)}
+    skip = _stands_for_a_scored_whole(s, f, rows)
     chosen: list[int] = []
     while len(chosen) < k:
-        i = int(np.argmax(score - scale * (value @ served)))
+        i = int(np.argmax(score - penalty))
         if score[i] == -np.inf:
             break
         score[i] = -np.inf
-        row = int(rows[i])
+        row = row_list[i]
         if skip[i] or not feasible(row):
             continue
-        family = pos[f.related[row]]
-        score[family[family >= 0]] = -np.inf
+        family = f.related[row]
+        if len(family):
+            score[[pos[r] for r in family.tolist() if r in pos]] = -np.inf
         served = np.minimum(1.0, served + step[i])
+        penalty = scale * (value @ served)
         chosen.append(i)
     return _candidates(s, f, pool[chosen])
+
+
+def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) -> list[bool]:
+    """Per row, whether it is a chapter taken only after its siblings whose whole is scored too (the whole
+    competes instead)."""
+    whole = f.stands_for[rows]
+    if not (whole >= 0).any():
+        return [False] * len(rows)
+    at = np.minimum(np.searchsorted(s.rows, whole), len(s.rows) - 1)  # s.rows is sorted
+    return (s.rows[at] == whole).tolist()
 
 
 def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candidate]:
@@ -206,25 +218,20 @@ def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candi
 
     Converted to Python values only for these few: a large catalogue scores tens of thousands of candidates.
     """
-    names = list(s.parts)
-    parts = np.stack([s.parts[n][picked] for n in names], axis=1).round(4).tolist()
+    parts = s.parts[picked].round(4).tolist()
     score = s.score[picked].round(4).tolist()
-    quality = s.quality[picked].round(3).tolist()
     value, addressed, semantic = s.value[picked], s.addressed[picked], s.semantic[picked]
     order = np.argsort(-value, axis=1, kind="stable").tolist()
     semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
     addressed_rows = addressed.tolist()
-    rows = s.rows[picked].tolist()
-    out = []
-    for i, row in enumerate(rows):
-        gaps = [j for j in order[i] if addressed_rows[i][j]]
-        out.append(Candidate(
+    gaps = s.gaps
+    return [
+        Candidate(
             offering_id=f.ids[row],
-            row=row,
-            addresses=[s.gaps[j] for j in gaps],
-            quality={s.gaps[j].competence: quality[i][j] for j in gaps},
-            parts=dict(zip(names, parts[i], strict=True)),
+            addresses=[gaps[j] for j in order[i] if addressed_rows[i][j]],
+            parts=dict(zip(PARTS, parts[i], strict=True)),
             score=score[i],
             semantic_only=semantic_only[i],
-        ))
-    return out
+        )
+        for i, row in enumerate(s.rows[picked].tolist())
+    ]
