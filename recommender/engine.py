@@ -22,7 +22,7 @@ from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
 from recommender.paths import build_path, resolve
-from recommender.ranking import Adjustments, Candidate, Scored, score_all, select
+from recommender.ranking import Adjustments, Candidate, GapArrays, Scored, score_all, select
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
 from recommender.signals import Tables
 from recommender.views import FactCodes, ProfileView, build_view
@@ -225,7 +225,8 @@ class Recommender:
         if completed:
             allowed = allowed.copy()
             allowed[[f.row[c] for c in completed if c in f.row]] = False
-        scored, considered = self._score(f, gaps, allowed, view, adjustments)
+        arrays = GapArrays.of(f, gaps)
+        scored, considered = self._score(f, gaps, arrays, allowed, view, adjustments)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -240,31 +241,30 @@ class Recommender:
             return view.reachable[row]
 
         chosen = select(scored, f, self.max_items, feasible)
-        return chosen, self._rejections(f, view, gaps, profile, scored, considered)
+        return chosen, self._rejections(f, view, arrays, profile, scored, considered)
 
     def _score(
-        self, f: CatalogFeatures, gaps: list[Gap], allowed: np.ndarray, view: ProfileView,
+        self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, allowed: np.ndarray, view: ProfileView,
         adjustments: Adjustments | None,
-    ) -> tuple[Scored, np.ndarray]:
+    ) -> tuple[Scored, np.ndarray | None]:
         """Score the learner's shortlist (a large catalogue) or every offering; returns the scores and the rows
-        considered, admitted or not."""
-        cols = np.array([f.col[g.competence] for g in gaps], dtype=np.int64)
-        levels = np.array([g.current for g in gaps], dtype=np.int64)
-        priority = np.array([g.priority for g in gaps], dtype=np.float64)
-        shortlist = self._shortlists.candidates(cols, levels, priority, ~allowed, view.affinity, view.certainty)
+        considered, admitted or not (None: all)."""
+        shortlist = self._shortlists.candidates(arrays.cols, arrays.levels, arrays.pri, ~allowed, view.affinity,
+                                                view.certainty)
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
-        scored = score_all(f, self._tables, gaps, allowed, view.affinity, view.certainty, adjustments, shortlist)
-        return scored, np.arange(len(f.ids)) if shortlist is None else shortlist
+        scored = score_all(f, self._tables, gaps, allowed, view.affinity, view.certainty, adjustments, shortlist,
+                           arrays)
+        return scored, shortlist
 
     def _rejections(
-        self, f: CatalogFeatures, view: ProfileView, gaps: list[Gap], profile: LearnerProfile, scored: Scored,
-        considered: np.ndarray,
+        self, f: CatalogFeatures, view: ProfileView, arrays: GapArrays, profile: LearnerProfile, scored: Scored,
+        considered: np.ndarray | None,
     ) -> list[Rejection]:
-        """The ruled-out offerings among those considered that matter most for the gaps, with the reason."""
-        cols = [f.col[g.competence] for g in gaps]
-        rows = considered[view.rejected[considered]]
-        weight = f.tags[rows[:, None], cols] @ np.array([g.priority for g in gaps])  # gap priority served
+        """The ruled-out offerings among those considered (None: all) that matter most for the gaps, with the
+        reason."""
+        rows = view.rejected_rows if considered is None else considered[view.rejected[considered]]
+        weight = f.tags[rows[:, None], arrays.cols] @ arrays.pri  # gap priority served
         top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
         for row in top:
             if row not in view.reasons:

@@ -59,6 +59,25 @@ def audience_bits(tags: Iterable[str]) -> int:
     return sum(AUDIENCE_BITS.get(t, 0) for t in set(tags))
 
 
+@dataclass(frozen=True)
+class WholeFamilies:
+    """Each whole's row followed by its parts' rows, one whole after another: whole ``w`` spans
+    ``rows[spans[w][0]:spans[w][1]]``, its own row first."""
+
+    rows: np.ndarray
+    spans: list[tuple[int, int]]
+
+    @classmethod
+    def of(cls, wholes: list[int], descendants: list[np.ndarray]) -> WholeFamilies:
+        """The families of ``wholes`` in their order (``descendants[w]``: the parts of ``w``)."""
+        rows: list[int] = []
+        spans = []
+        for w in wholes:
+            spans.append((len(rows), len(rows) + 1 + len(descendants[w])))
+            rows += [w, *descendants[w].tolist()]
+        return cls(np.array(rows, dtype=np.int64), spans)
+
+
 @dataclass
 class CatalogFeatures:
     """Row i of every array describes ``ids[i]``; column j of per-competence arrays is ``codes[j]``."""
@@ -81,6 +100,7 @@ class CatalogFeatures:
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
     descendants: list[np.ndarray]  # rows that are a part of row i (transitively)
     wholes: list[int]  # rows that have parts
+    whole_family: WholeFamilies  # the wholes' rows and their parts', in one array
     stands_for: np.ndarray  # (n,) row of the whole a part can only be taken within (after its siblings), or -1
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
     audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
@@ -123,7 +143,8 @@ class CatalogFeatures:
             kind_focus=np.array([kind_focus(o) for o in offs], dtype=float),
             related=_families(offs, row),
             descendants=(desc_rows := _descendants(offs, row)),
-            wholes=[i for i, d in enumerate(desc_rows) if len(d)],
+            wholes=(wholes := [i for i, d in enumerate(desc_rows) if len(d)]),
+            whole_family=WholeFamilies.of(wholes, desc_rows),
             prereq_steps=_prereq_steps(offs, row) + _named_in_requirements(offs),
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
             stands_for=_stands_for(offs, row),

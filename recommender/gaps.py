@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import BASELINE_ROLE, MAX_LEVEL, PIX, Framework
 from schemas.recommendation import Gap
 
 
-@dataclass(frozen=True)
-class Assessed:
-    """A DigComp competence's current level and the source codes it was derived from."""
+class Assessed(NamedTuple):
+    """A DigComp competence's current level and the source codes it was derived from (a tuple: one is made per
+    result of every event, several times faster than a frozen dataclass)."""
 
     level: int
     sources: tuple[str, ...]

@@ -67,6 +67,8 @@ def _order(offerings: list[Offering]) -> list[Offering]:
     """Topological order (prerequisites first), lower levels first among what is ready."""
     by_id = {o.id: o for o in offerings}
     needs = {o.id: {p for grp in o.prerequisites for p in grp if p in by_id} for o in offerings}
+    if not any(needs.values()):  # the usual path: nothing to take first, lower levels first (a stable sort)
+        return sorted(offerings, key=lambda o: (o.level_min or 0, o.level_max or 0))
     heap = [((o.level_min or 0, o.level_max or 0, i), o.id) for i, o in enumerate(offerings) if not needs[o.id]]
     heapq.heapify(heap)
     rank = {o.id: i for i, o in enumerate(offerings)}

@@ -87,6 +87,26 @@ def _adjust(f: CatalogFeatures, rows: np.ndarray, gaps: list[Gap], adj: Adjustme
     return factors
 
 
+@dataclass(frozen=True)
+class GapArrays:
+    """A request's gaps as the arrays ranking reads: each competence's column, current level and priority."""
+
+    cols: np.ndarray  # int64
+    levels: np.ndarray  # int64
+    pri: np.ndarray  # float
+    pri_sum: float
+    pri_max: float
+    tabled: bool  # every current level has a column in the level-fit tables (0-8)
+
+    @classmethod
+    def of(cls, f: CatalogFeatures, gaps: list[Gap]) -> GapArrays:
+        """The arrays of ``gaps`` over ``f``'s competence columns."""
+        levels = [g.current for g in gaps]
+        pri = np.array([g.priority for g in gaps], dtype=float)
+        return cls(np.array([f.col[g.competence] for g in gaps], dtype=np.int64), np.array(levels, dtype=np.int64),
+                   pri, pri.sum(), pri.max(initial=0.0), all(0 <= lv < LEVELS for lv in levels))
+
+
 def score_all(
     f: CatalogFeatures,
     t: Tables,
@@ -96,56 +116,58 @@ def score_all(
     certainty: np.ndarray,
     adjustments: Adjustments | None = None,
     candidates: np.ndarray | None = None,
+    arrays: GapArrays | None = None,
 ) -> Scored:
     """Score every allowed offering that addresses at least one gap (by its tags or, untagged, its text).
 
     Args:
         t: the catalogue's ranking tables (built with the features).
-        candidates: the rows to consider (a large catalogue's shortlists); None: the whole catalogue.
+        candidates: the rows to consider (a large catalogue's shortlists, sorted); None: the whole catalogue.
+        arrays: :meth:`GapArrays.of` the gaps, when the caller has them.
     """
-    cols = np.array([f.col[g.competence] for g in gaps], dtype=np.int64)
-    levels = np.array([g.current for g in gaps], dtype=np.int64)
-    pri = np.array([g.priority for g in gaps], dtype=float)
+    a = arrays or GapArrays.of(f, gaps)
+    cols, levels, pri = a.cols, a.levels, a.pri
     if candidates is None:
-        weight, keep = t.weight[:, cols], allowed.copy()
-        rows = np.arange(len(f.ids))
+        weight = t.weight[:, cols]
+        rows = np.flatnonzero(allowed & (weight > 0).any(axis=1))
+        weight = weight[rows].astype(float)
     else:
-        rows = candidates
-        weight, keep = t.weight[rows[:, None], cols], allowed[rows]
-    keep &= (weight > 0).any(axis=1)
-    rows, weight = rows[keep], weight[keep].astype(float)
+        weight = t.weight[candidates[:, None], cols]
+        keep = allowed[candidates] & (weight > 0).any(axis=1)
+        rows, weight = candidates[keep], weight[keep].astype(float)
     semantic = t.text_only[rows[:, None], cols]
-    if levels.min() >= 0 and levels.max() < LEVELS:
+    if a.tabled:
         quality = t.quality[rows[:, None], levels]
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
-    value = weight * quality * pri[None, :]
+    value = weight * quality * pri
     if adjustments:
         value *= _adjust(f, rows, gaps, adjustments)
     inherit_parts(f, rows, value, quality, weight)
     addressed = value > 0
-    gap_from = f.level_min[rows, None] - levels[None, :]
+    gap_from = f.level_min[rows, None] - levels
     advanced = np.all((weight == 0) | (gap_from >= TOO_ADVANCED), axis=1)  # every row has a weight > 0
     keep = addressed.any(axis=1) & ~advanced
     too_advanced = [  # a few examples are enough to explain; a large catalogue has thousands
         (int(r), f"starts at level {f.level_min[r]:g}, at least {TOO_ADVANCED} levels above the learner")
         for r in rows[advanced][:TOO_ADVANCED_LISTED]
     ]
+    keep = np.flatnonzero(keep)
     rows, value, quality, addressed = rows[keep], value[keep], quality[keep], addressed[keep]
     semantic, weight = semantic[keep] & addressed, weight[keep]
     sim = f.similarity[rows[:, None], cols]
-    served_priority = (weight * pri[None, :] * addressed).sum(axis=1)
+    served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
     named = {
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
-        "coverage": 0.5 * total / pri.sum() + 0.5 * value.max(axis=1, initial=0.0) / pri.max(),
+        "coverage": 0.5 * total / a.pri_sum + 0.5 * value.max(axis=1, initial=0.0) / a.pri_max,
         "level_fit": total / np.maximum(served_priority, 1e-9),
         "similarity": profile_similarity(f, sim, cols, pri) if PROFILE_SIMILARITY else
         np.where(addressed, sim, -1.0).max(axis=1, initial=-1.0),
         "focus": focus(f, t, rows, cols, addressed),
         "audience": affinity[rows],
-        "subject": subject(f, rows, cols, addressed, pri),
+        "subject": subject(f, rows, cols, addressed, pri, a.pri_max),
         "certainty": certainty[rows],
         # each offering to take first (a prerequisite not yet done) is a step further from the goal
         "prerequisites": -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4),

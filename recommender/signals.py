@@ -90,25 +90,25 @@ def inherit_parts(
     """A whole teaches what its parts teach, in proportion to the share of its parts that do (in place).
 
     Its value for a gap is at least the mean of its parts' values (parts that do not work on the gap count 0),
-    so a programme with one chapter on a gap does not pass for a course on it.
+    so a programme with one chapter on a gap does not pass for a course on it. ``rows`` is sorted.
     """
-    if not f.wholes:
+    if not f.wholes or not len(rows):
         return
-    pos = np.full(len(f.ids), -1, dtype=np.int64)
-    pos[rows] = np.arange(len(rows))
-    for r in f.wholes:
-        k = int(pos[r])
+    family = f.whole_family  # positions found for all wholes and parts at once: no catalogue-sized array
+    found = np.minimum(np.searchsorted(rows, family.rows), len(rows) - 1)
+    at = np.where(rows[found] == family.rows, found, -1).tolist()  # position among rows, or -1
+    for start, end in family.spans:
+        k = at[start]
         if k < 0:
             continue
-        parts = f.descendants[r]
-        inside = pos[parts]
-        inside = inside[inside >= 0]
-        if not len(inside):
+        inside = [i for i in at[start + 1:end] if i >= 0]
+        if not inside:
             continue
-        mean = value[inside].sum(axis=0) / len(parts)
+        parts = value[inside]
+        mean = parts.sum(axis=0) / (end - start - 1)
         cols = np.flatnonzero(mean > value[k])
         if cols.size:
-            best = inside[value[inside][:, cols].argmax(axis=0)]
+            best = np.array(inside)[parts[:, cols].argmax(axis=0)]
             value[k, cols] = mean[cols]
             quality[k, cols] = np.maximum(quality[k, cols], quality[best, cols])
             weight[k, cols] = np.maximum(weight[k, cols], mean[cols] / np.maximum(value[best, cols], 1e-9))
@@ -134,14 +134,13 @@ def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, add
 
 
 def subject(
-    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray
+    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray,
+    pri_max: float | None = None,
 ) -> np.ndarray:
     """How pressing the gap is that an offering is mainly about: the priority of the gap its main subject (the
     competence it lists first) is, relative to the learner's most pressing gap; 0 when its main subject is no
     gap it serves, 0.5 when it lists no competence (matched on its text)."""
-    gap_of = np.full(len(f.codes) + 1, -1, dtype=np.int64)  # last slot: no main subject (-1)
-    gap_of[cols] = np.arange(len(cols))
     main = f.main_subject[rows]
-    g = gap_of[main]
-    served = (g >= 0) & addressed[np.arange(len(rows)), np.maximum(g, 0)]
-    return np.where(main < 0, 0.5, np.where(served, pri[np.maximum(g, 0)] / pri.max(), 0.0))
+    on_main = (main[:, None] == cols) & addressed  # at most one gap per row: the competences are distinct
+    top = pri.max() if pri_max is None else pri_max
+    return np.where(main < 0, 0.5, (on_main * pri).max(axis=1, initial=0.0) / top)

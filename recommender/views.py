@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -35,6 +36,11 @@ class ProfileView:
     reasons: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (rule, reason), on first use
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
     ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
+
+    @cached_property
+    def rejected_rows(self) -> np.ndarray:
+        """The rows of the offerings ruled out."""
+        return np.flatnonzero(self.rejected)
 
     @property
     def nbytes(self) -> int:
