@@ -28,6 +28,7 @@ ADULT_AGE = 18
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
+_REASONS_KEPT = 20_000
 _UNKNOWN = object()
 
 
@@ -161,7 +162,8 @@ class OfferingFacts:
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
-    masks: dict[tuple, np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rejected_mask)
+    masks: dict[tuple, np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rule_out)
+    reasons: dict[tuple, str] = field(default_factory=dict)  # per offering, rule and reading (Rejections.reason)
 
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
@@ -230,16 +232,17 @@ def _requirement_groups(
     return [(checks, np.array(rows, dtype=np.int64)) for checks, rows in groups.values()]
 
 
-def _failed_requirements(f: OfferingFacts, p: LearnerProfile) -> tuple[int, ...]:
-    """The requirement groups the learner visibly cannot meet (their positions)."""
-    return tuple(i for i, (checks, _) in enumerate(f.requirement_groups) if any(r.check(p, m) for r, m in checks))
+def _failed_requirements(f: OfferingFacts, p: LearnerProfile) -> tuple[tuple[int, int], ...]:
+    """The requirements the learner visibly cannot meet: (group, check within the group) positions."""
+    return tuple((i, j) for i, (checks, _) in enumerate(f.requirement_groups)
+                 for j, (r, m) in enumerate(checks) if r.check(p, m))
 
 
-def _requirement_rejects(f: OfferingFacts, failed: tuple[int, ...]) -> np.ndarray | None:
+def _requirement_rejects(f: OfferingFacts, failed: tuple[tuple[int, int], ...]) -> np.ndarray | None:
     if not failed:
         return None
     out = np.zeros(len(f.offerings), dtype=bool)
-    out[np.concatenate([f.requirement_groups[i][1] for i in failed])] = True
+    out[np.concatenate([f.requirement_groups[i][1] for i in sorted({i for i, _ in failed})])] = True
     return out
 
 
@@ -292,18 +295,43 @@ RULES: dict[str, Rule] = {
 }
 
 
-def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Which offerings no rule admits for this learner, and the mask of each rule that rejects any.
+@dataclass(frozen=True)
+class Rejections:
+    """What the rules make of the whole catalogue for one learner."""
+
+    rejected: np.ndarray  # bool: some rule rules the offering out
+    per_rule: dict[str, np.ndarray]  # the mask of each rule that rules any offering out, in RULES order
+    readings: dict[str, Hashable]  # what each rule read of the learner
+
+    def reason(self, facts: OfferingFacts, row: int, profile: LearnerProfile) -> tuple[str, str]:
+        """The first rule (in RULES order) that rules out ``facts.offerings[row]``, and its reason.
+
+        Kept per offering, rule and reading: a reason says no more than the rule read of the learner.
+        """
+        name = next(n for n, mask in self.per_rule.items() if mask[row])
+        key = (row, name, self.readings[name])
+        text = facts.reasons.get(key)
+        if text is None:
+            if len(facts.reasons) >= _REASONS_KEPT:
+                facts.reasons.clear()
+            text = facts.reasons[key] = RULES[name].reason(facts.offerings[row], profile)
+        return name, text
+
+
+def rule_out(facts: OfferingFacts, profile: LearnerProfile) -> Rejections:
+    """Which offerings no rule admits for this learner, the mask of each rule that rejects any, and what each
+    rule read of the learner.
 
     Each rule's mask is kept per reading of the learner (read-only), so learners who differ in one preference
     share the masks of the other rules.
     """
-    per_rule = {}
+    per_rule, readings = {}, {}
     for name, rule in RULES.items():
-        key = (name, rule.reads(facts, profile))
+        reading = readings[name] = rule.reads(facts, profile)
+        key = (name, reading)
         mask = facts.masks.get(key, _UNKNOWN)
         if mask is _UNKNOWN:
-            mask = rule.mask(facts, key[1])
+            mask = rule.mask(facts, reading)
             if mask is not None:
                 mask.flags.writeable = False
             if len(facts.masks) >= max(16, _MASK_BYTES // max(1, len(facts.offerings))):
@@ -314,7 +342,13 @@ def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.nda
     out = np.zeros(len(facts.offerings), dtype=bool)
     for mask in per_rule.values():
         out |= mask
-    return out, per_rule
+    return Rejections(out, per_rule, readings)
+
+
+def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Which offerings no rule admits for this learner, and the mask of each rule that rejects any."""
+    found = rule_out(facts, profile)
+    return found.rejected, found.per_rule
 
 
 def violations(off: Offering, profile: LearnerProfile) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 
 from recommender.catalog import Catalog
 from schemas.offering import Offering
-from schemas.recommendation import Gap, Path, PathStep
+from schemas.recommendation import Gap, Path
 
 MAX_STEPS = 6
 
@@ -120,22 +120,22 @@ def _as_path(ordered: list[Offering], gaps: list[Gap], hours_per_week: float | N
     gap_codes = {g.competence for g in gaps}
     ids = {o.id for o in ordered}
     steps = [
-        PathStep(
-            offering_id=o.id,
-            order=i,
-            title=o.title,
-            addresses=[c for c in o.competences if c in gap_codes],
-            duration_hours=o.duration_hours,
-            after=[p for grp in o.prerequisites for p in grp if p in ids],
-        )
+        {
+            "offering_id": o.id,
+            "order": i,
+            "title": o.title,
+            "addresses": [c for c in o.competences if c in gap_codes],
+            "duration_hours": o.duration_hours,
+            "after": [p for grp in o.prerequisites for p in grp if p in ids],
+        }
         for i, o in enumerate(ordered, start=1)
     ]
-    covered = {c for s in steps for c in s.addresses}
+    covered = {c for s in steps for c in s["addresses"]}
     total = sum(o.duration_hours or 0 for o in ordered)
-    return Path(
-        steps=steps,
-        total_hours=round(total, 1),
-        steps_without_hours=sum(1 for o in ordered if o.duration_hours is None),
-        weeks=round(total / hours_per_week, 1) if hours_per_week and total else None,
-        uncovered=[g.competence for g in gaps if g.competence not in covered],
-    )
+    return Path.model_validate({  # validated once, steps included
+        "steps": steps,
+        "total_hours": round(total, 1),
+        "steps_without_hours": sum(1 for o in ordered if o.duration_hours is None),
+        "weeks": round(total / hours_per_week, 1) if hours_per_week and total else None,
+        "uncovered": [g.competence for g in gaps if g.competence not in covered],
+    })

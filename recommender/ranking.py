@@ -49,13 +49,13 @@ Adjustments = Mapping[tuple[str, str], float]
 PARTS = (*WEIGHTS, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
 
 
-@dataclass
+@dataclass(slots=True)
 class Candidate:
     """An offering that passed the hard constraints, with what it does for this learner."""
 
     offering_id: str
     addresses: list[Gap]
-    parts: dict[str, float] = field(default_factory=dict)
+    parts: dict[str, float]
     score: float = 0.0
     semantic_only: bool = False
 
@@ -102,9 +102,11 @@ class GapArrays:
     def of(cls, f: CatalogFeatures, gaps: list[Gap]) -> GapArrays:
         """The arrays of ``gaps`` over ``f``'s competence columns."""
         levels = [g.current for g in gaps]
-        pri = np.array([g.priority for g in gaps], dtype=float)
+        priorities = [g.priority for g in gaps]
+        pri = np.array(priorities, dtype=float)
+        tabled = 0 <= min(levels, default=0) and max(levels, default=0) < LEVELS
         return cls(np.array([f.col[g.competence] for g in gaps], dtype=np.int64), np.array(levels, dtype=np.int64),
-                   pri, pri.sum(), pri.max(initial=0.0), all(0 <= lv < LEVELS for lv in levels))
+                   pri, pri.sum(), max(priorities, default=0.0), tabled)
 
 
 def score_all(

@@ -14,7 +14,7 @@ from functools import cached_property
 
 import numpy as np
 
-from recommender.constraints import LearnerProfile, rejected_mask
+from recommender.constraints import LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
 from recommender.signals import audience_affinity
 from schemas.framework import Framework
@@ -29,13 +29,16 @@ _SPREAD_KEPT = 64  # 25 MB at 100k offerings
 class ProfileView:
     """A learner profile's arrays over the catalogue, and what requests of that profile learnt since."""
 
-    rejected: np.ndarray
-    per_rule: dict[str, np.ndarray]  # the mask of each rule that rules any offering out (for the reasons)
+    rules: Rejections
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
-    reasons: dict[int, tuple[str, str]] = field(default_factory=dict)  # row -> (rule, reason), on first use
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
     ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
+
+    @property
+    def rejected(self) -> np.ndarray:
+        """Ruled out by some rule."""
+        return self.rules.rejected
 
     @cached_property
     def rejected_rows(self) -> np.ndarray:
@@ -44,7 +47,7 @@ class ProfileView:
 
     @property
     def nbytes(self) -> int:
-        masks = sum(m.nbytes for m in self.per_rule.values())
+        masks = sum(m.nbytes for m in self.rules.per_rule.values())
         return self.rejected.nbytes + masks + self.affinity.nbytes + self.certainty.nbytes
 
 
@@ -104,14 +107,14 @@ def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
 
 def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw: Framework) -> ProfileView:
     """The profile's view of the catalogue."""
-    rejected, per_rule = rejected_mask(f.facts, profile)
+    rules = rule_out(f.facts, profile)
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
     affinity = codes.spread_over(("affinity", mine, broad),
                                  lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
-    return ProfileView(rejected, per_rule, affinity, certainty)
+    return ProfileView(rules, affinity, certainty)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
