@@ -6,6 +6,7 @@ The model is used once, when the recommender starts (competence descriptors); a 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Sequence
@@ -43,9 +44,15 @@ _CARDS_KEPT = 4096  # offerings whose item fields are kept (about 1 KB each): al
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
 
 
+_NS_SHA1 = hashlib.sha1(RECOMMENDATION_NS.bytes, usedforsecurity=False)
+
+
 def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
-    """The id of the recommendation an assessment event yields (stable across redeliveries)."""
-    return uuid.uuid5(RECOMMENDATION_NS, str(event_id))
+    """The id of the recommendation an assessment event yields (stable across redeliveries): what
+    ``uuid.uuid5(RECOMMENDATION_NS, str(event_id))`` gives, from a hash already fed the namespace."""
+    digest = _NS_SHA1.copy()
+    digest.update(str(event_id).encode())
+    return uuid.UUID(bytes=digest.digest()[:16], version=5)
 
 
 Ruled = tuple[str, str, str]  # a ruled-out offering: (offering id, rule, reason)
@@ -270,7 +277,7 @@ class Recommender:
         reason."""
         rows = view.rejected_rows if considered is None else considered[view.rejected[considered]]
         weight = f.tags[rows[:, None], arrays.cols] @ arrays.pri  # gap priority served
-        top = [int(rows[k]) for k in np.argsort(-weight, kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
+        top = [int(rows[k]) for k in (-weight).argsort(kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
         out = [(f.ids[row], *view.rules.reason(f.facts, row, profile)) for row in top]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message
         out += [(f.ids[r], "level", text) for r, text in scored.too_advanced[:room]]

@@ -11,9 +11,13 @@ import math
 from collections import defaultdict
 from typing import NamedTuple
 
+from pydantic import TypeAdapter
+
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import BASELINE_ROLE, MAX_LEVEL, PIX, Framework
 from schemas.recommendation import Gap
+
+_GAPS = TypeAdapter(list[Gap])
 
 
 class Assessed(NamedTuple):
@@ -75,16 +79,17 @@ def compute_gaps(event: AssessmentCompleted, fw: Framework) -> list[Gap]:
     current = digcomp_levels(event, fw)
     targets = target_levels(event, fw, current)
     explicit = set(event.target.levels) if event.target else set()
-    gaps = [
-        Gap(
-            competence=code,
-            name=fw.competence(code).name,
-            current=current[code].level,
-            target=tgt,
-            priority=gap_priority(current[code].level, tgt, tgt, code in explicit),
-            assessed_as=list(current[code].sources) if event.assessment.framework == PIX else [],
-        )
+    pix = event.assessment.framework == PIX
+    gaps = _GAPS.validate_python([  # one validation for the list
+        {
+            "competence": code,
+            "name": fw.competence(code).name,
+            "current": current[code].level,
+            "target": tgt,
+            "priority": gap_priority(current[code].level, tgt, tgt, code in explicit),
+            "assessed_as": list(current[code].sources) if pix else [],
+        }
         for code, tgt in targets.items()
         if tgt > current[code].level
-    ]
+    ])
     return sorted(gaps, key=lambda g: (-g.priority, g.competence))

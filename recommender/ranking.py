@@ -131,7 +131,7 @@ def score_all(
     cols, levels, pri = a.cols, a.levels, a.pri
     if candidates is None:
         weight = t.weight[:, cols]
-        rows = np.flatnonzero(allowed & (weight > 0).any(axis=1))
+        rows = (allowed & (weight > 0).any(axis=1)).nonzero()[0]
         weight = weight[rows].astype(float)
     else:
         weight = t.weight[candidates[:, None], cols]
@@ -148,13 +148,13 @@ def score_all(
     inherit_parts(f, rows, value, quality, weight)
     addressed = value > 0
     gap_from = f.level_min[rows, None] - levels
-    advanced = np.all((weight == 0) | (gap_from >= TOO_ADVANCED), axis=1)  # every row has a weight > 0
+    advanced = ((weight == 0) | (gap_from >= TOO_ADVANCED)).all(axis=1)  # every row has a weight > 0
     keep = addressed.any(axis=1) & ~advanced
     too_advanced = [  # a few examples are enough to explain; a large catalogue has thousands
         (int(r), f"starts at level {f.level_min[r]:g}, at least {TOO_ADVANCED} levels above the learner")
         for r in rows[advanced][:TOO_ADVANCED_LISTED]
     ]
-    keep = np.flatnonzero(keep)
+    keep = keep.nonzero()[0]
     rows, value, quality, addressed = rows[keep], value[keep], quality[keep], addressed[keep]
     semantic, weight = semantic[keep] & addressed, weight[keep]
     sim = f.similarity[rows[:, None], cols]
@@ -190,7 +190,7 @@ def select(
     """
     if len(s.rows) == 0:
         return []
-    best = np.argsort(-s.score, kind="stable")
+    best = (-s.score).argsort(kind="stable")
     chosen = _greedy(s, f, k, feasible, best[: POOL * k])
     if len(chosen) < k and len(best) > POOL * k:
         chosen = _greedy(s, f, k, feasible, best)
@@ -211,7 +211,7 @@ def _greedy(
     skip = _stands_for_a_scored_whole(s, f, rows)
     chosen: list[int] = []
     while len(chosen) < k:
-        i = int(np.argmax(score - penalty))
+        i = int((score - penalty).argmax())
         if score[i] == -np.inf:
             break
         score[i] = -np.inf
@@ -233,7 +233,7 @@ def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) 
     whole = f.stands_for[rows]
     if not (whole >= 0).any():
         return [False] * len(rows)
-    at = np.minimum(np.searchsorted(s.rows, whole), len(s.rows) - 1)  # s.rows is sorted
+    at = np.minimum(s.rows.searchsorted(whole), len(s.rows) - 1)  # s.rows is sorted
     return (s.rows[at] == whole).tolist()
 
 
@@ -245,7 +245,7 @@ def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candi
     parts = s.parts[picked].round(4).tolist()
     score = s.score[picked].round(4).tolist()
     value, addressed, semantic = s.value[picked], s.addressed[picked], s.semantic[picked]
-    order = np.argsort(-value, axis=1, kind="stable").tolist()
+    order = (-value).argsort(axis=1, kind="stable").tolist()
     semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
     addressed_rows = addressed.tolist()
     gaps = s.gaps

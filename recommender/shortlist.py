@@ -83,7 +83,7 @@ class Shortlists:
         touched[rows] = True
         # boolean scans of the whole catalogue: several times faster than a float scan, and than gathering
         # the rejected flags of the ~40k rows served and splitting them
-        admitted, ruled_out = np.flatnonzero(touched & ~rejected), np.flatnonzero(touched & rejected)
+        admitted, ruled_out = (touched & ~rejected).nonzero()[0], (touched & rejected).nonzero()[0]
         proxy = base[admitted] + WEIGHTS["audience"] * affinity[admitted] + certainty[admitted]
         # admitted and ruled-out rows are disjoint: sorting their union needs no deduplication
         return np.sort(np.concatenate([admitted[_top(proxy, SHORTLIST)], ruled_out[_top(base[ruled_out], RULED_OUT)]]))

@@ -95,7 +95,7 @@ def inherit_parts(
     if not f.wholes or not len(rows):
         return
     family = f.whole_family  # positions found for all wholes and parts at once: no catalogue-sized array
-    found = np.minimum(np.searchsorted(rows, family.rows), len(rows) - 1)
+    found = np.minimum(rows.searchsorted(family.rows), len(rows) - 1)
     at = np.where(rows[found] == family.rows, found, -1).tolist()  # position among rows, or -1
     for start, end in family.spans:
         k = at[start]
@@ -106,7 +106,7 @@ def inherit_parts(
             continue
         parts = value[inside]
         mean = parts.sum(axis=0) / (end - start - 1)
-        cols = np.flatnonzero(mean > value[k])
+        cols = (mean > value[k]).nonzero()[0]
         if cols.size:
             best = np.array(inside)[parts[:, cols].argmax(axis=0)]
             value[k, cols] = mean[cols]

@@ -43,7 +43,7 @@ class ProfileView:
     @cached_property
     def rejected_rows(self) -> np.ndarray:
         """The rows of the offerings ruled out."""
-        return np.flatnonzero(self.rejected)
+        return self.rejected.nonzero()[0]
 
     @property
     def nbytes(self) -> int:
