@@ -233,12 +233,12 @@ class Recommender:
     ) -> tuple[list[Candidate], list[Ruled]]:
         f = self.features()
         view = self._view(f, profile)
-        allowed = ~view.rejected
-        if completed:
-            allowed = allowed.copy()
-            allowed[[f.row[c] for c in completed if c in f.row]] = False
+        rejected = view.rejected
+        if completed:  # not proposed again
+            rejected = rejected.copy()
+            rejected[[f.row[c] for c in completed if c in f.row]] = True
         arrays = GapArrays.of(f, gaps)
-        scored, considered = self._score(f, gaps, arrays, allowed, view, adjustments)
+        scored, considered = self._score(f, gaps, arrays, rejected, view, adjustments)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -256,16 +256,16 @@ class Recommender:
         return chosen, self._rejections(f, view, arrays, profile, scored, considered)
 
     def _score(
-        self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, allowed: np.ndarray, view: ProfileView,
+        self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, rejected: np.ndarray, view: ProfileView,
         adjustments: Adjustments | None,
     ) -> tuple[Scored, np.ndarray | None]:
-        """Score the learner's shortlist (a large catalogue) or every offering; returns the scores and the rows
-        considered, admitted or not (None: all)."""
-        shortlist = self._shortlists.candidates(arrays.cols, arrays.levels, arrays.pri, ~allowed, view.affinity,
+        """Score the learner's shortlist (a large catalogue) or every offering not ``rejected``; returns the
+        scores and the rows considered, admitted or not (None: all)."""
+        shortlist = self._shortlists.candidates(arrays.cols, arrays.levels, arrays.pri, rejected, view.affinity,
                                                 view.certainty)
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
-        scored = score_all(f, self._tables, gaps, allowed, view.affinity, view.certainty, adjustments, shortlist,
+        scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty, adjustments, shortlist,
                            arrays)
         return scored, shortlist
 

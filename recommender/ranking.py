@@ -113,14 +113,14 @@ def score_all(
     f: CatalogFeatures,
     t: Tables,
     gaps: list[Gap],
-    allowed: np.ndarray,
+    rejected: np.ndarray,
     affinity: np.ndarray,
     certainty: np.ndarray,
     adjustments: Adjustments | None = None,
     candidates: np.ndarray | None = None,
     arrays: GapArrays | None = None,
 ) -> Scored:
-    """Score every allowed offering that addresses at least one gap (by its tags or, untagged, its text).
+    """Score every offering not ``rejected`` that addresses at least one gap (by its tags or, untagged, its text).
 
     Args:
         t: the catalogue's ranking tables (built with the features).
@@ -131,11 +131,11 @@ def score_all(
     cols, levels, pri = a.cols, a.levels, a.pri
     if candidates is None:
         weight = t.weight[:, cols]
-        rows = (allowed & (weight > 0).any(axis=1)).nonzero()[0]
+        rows = ((weight > 0).any(axis=1) & ~rejected).nonzero()[0]
         weight = weight[rows].astype(float)
     else:
         weight = t.weight[candidates[:, None], cols]
-        keep = allowed[candidates] & (weight > 0).any(axis=1)
+        keep = (weight > 0).any(axis=1) & ~rejected[candidates]
         rows, weight = candidates[keep], weight[keep].astype(float)
     semantic = t.text_only[rows[:, None], cols]
     if a.tabled:
