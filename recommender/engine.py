@@ -276,7 +276,7 @@ class Recommender:
         """The ruled-out offerings among those considered (None: all) that matter most for the gaps, with the
         reason."""
         rows = view.rejected_rows if considered is None else considered[view.rejected[considered]]
-        weight = f.tags[rows[:, None], arrays.cols] @ arrays.pri  # gap priority served
+        weight = f.tags.take(rows, axis=0)[:, arrays.cols] @ arrays.pri  # gap priority served
         top = [int(rows[k]) for k in (-weight).argsort(kind="stable")[:MAX_REJECTIONS].tolist() if weight[k] > 0]
         out = [(f.ids[row], *view.rules.reason(f.facts, row, profile)) for row in top]
         room = max(0, MAX_REJECTIONS - len(out))  # the whole list stays small: it travels in every message

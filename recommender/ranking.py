@@ -66,10 +66,11 @@ class Scored:
 
     rows: np.ndarray
     gaps: list[Gap]
+    cols: np.ndarray  # (m,) the gaps' competence columns
     value: np.ndarray  # (k, m) priority x quality x adjustment, 0 where not addressed
     quality: np.ndarray  # (k, m)
     addressed: np.ndarray  # (k, m) bool
-    semantic: np.ndarray  # (k, m) bool: addressed through the text only
+    text_only: np.ndarray  # (n, c) the catalogue's Tables.text_only: addressed through the text only
     parts: np.ndarray  # (k, len(PARTS))
     score: np.ndarray
     too_advanced: list[tuple[int, str]] = field(default_factory=list)
@@ -134,12 +135,11 @@ def score_all(
         rows = ((weight > 0).any(axis=1) & ~rejected).nonzero()[0]
         weight = weight[rows].astype(float)
     else:
-        weight = t.weight[candidates[:, None], cols]
+        weight = t.weight.take(candidates, axis=0)[:, cols]  # whole rows first: faster than [rows[:, None], cols]
         keep = (weight > 0).any(axis=1) & ~rejected[candidates]
         rows, weight = candidates[keep], weight[keep].astype(float)
-    semantic = t.text_only[rows[:, None], cols]
     if a.tabled:
-        quality = t.quality[rows[:, None], levels]
+        quality = t.quality.take(rows, axis=0)[:, levels]
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
     value = weight * quality * pri
@@ -156,8 +156,8 @@ def score_all(
     ]
     keep = keep.nonzero()[0]
     rows, value, quality, addressed = rows[keep], value[keep], quality[keep], addressed[keep]
-    semantic, weight = semantic[keep] & addressed, weight[keep]
-    sim = f.similarity[rows[:, None], cols]
+    weight = weight[keep]
+    sim = f.similarity.take(rows, axis=0)[:, cols]
     served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
@@ -177,7 +177,7 @@ def score_all(
     score = sum(WEIGHTS[k] * named[k] for k in WEIGHTS) + named["certainty"] + named["prerequisites"]
     for j, name in enumerate(PARTS):
         parts[:, j] = named[name]
-    return Scored(rows, gaps, value, quality, addressed, semantic, parts, score, too_advanced)
+    return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced)
 
 
 def select(
@@ -244,7 +244,8 @@ def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candi
     """
     parts = s.parts[picked].round(4).tolist()
     score = s.score[picked].round(4).tolist()
-    value, addressed, semantic = s.value[picked], s.addressed[picked], s.semantic[picked]
+    value, addressed = s.value[picked], s.addressed[picked]
+    semantic = s.text_only.take(s.rows[picked], axis=0)[:, s.cols] & addressed
     order = (-value).argsort(axis=1, kind="stable").tolist()
     semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
     addressed_rows = addressed.tolist()

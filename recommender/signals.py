@@ -120,7 +120,7 @@ def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pr
     Computed from the offerings' similarities to the gaps' descriptors (``sim``, rows x gaps) and the
     descriptors' Gram matrix (no model call).
     """
-    norm = float(np.sqrt(pri @ f.gram[cols[:, None], cols] @ pri)) or 1.0
+    norm = float(np.sqrt(pri @ f.gram[cols][:, cols] @ pri)) or 1.0
     return (sim @ pri) / norm
 
 
@@ -128,7 +128,7 @@ def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, add
     """The share of an offering's content (its tags, weighted by how central each is to its text) that is about
     the gaps it addresses, times how focused its kind is (a catalogue area or a programme is broad)."""
     total = t.content[rows]
-    on_gaps = np.where(addressed, t.central[rows][:, cols], 0.0).sum(axis=1)
+    on_gaps = np.where(addressed, t.central.take(rows, axis=0)[:, cols], 0.0).sum(axis=1)
     share = np.where(total > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
     return np.minimum(share, 1.0) * f.kind_focus[rows]
 
