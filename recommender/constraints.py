@@ -322,27 +322,38 @@ def rule_out(facts: OfferingFacts, profile: LearnerProfile) -> Rejections:
     """Which offerings no rule admits for this learner, the mask of each rule that rejects any, and what each
     rule read of the learner.
 
-    Each rule's mask is kept per reading of the learner (read-only), so learners who differ in one preference
-    share the masks of the other rules.
+    Each rule's mask is kept per reading of the learner, and their union per readings that rule anything out
+    (read-only), so learners who differ in one preference share the masks of the other rules.
     """
     per_rule, readings = {}, {}
     for name, rule in RULES.items():
         reading = readings[name] = rule.reads(facts, profile)
-        key = (name, reading)
-        mask = facts.masks.get(key, _UNKNOWN)
-        if mask is _UNKNOWN:
-            mask = rule.mask(facts, reading)
-            if mask is not None:
-                mask.flags.writeable = False
-            if len(facts.masks) >= max(16, _MASK_BYTES // max(1, len(facts.offerings))):
-                facts.masks.clear()
-            facts.masks[key] = mask
+        mask = _kept(facts, (name, reading), lambda: rule.mask(facts, reading))  # noqa: B023 - called at once
         if mask is not None:
             per_rule[name] = mask
+    # learners whose readings differ only where no rule rules anything out share the union too
+    union = _kept(facts, ("union", *((n, readings[n]) for n in per_rule)), lambda: _union(facts, per_rule))
+    return Rejections(union, per_rule, readings)
+
+
+def _union(facts: OfferingFacts, per_rule: dict[str, np.ndarray]) -> np.ndarray:
     out = np.zeros(len(facts.offerings), dtype=bool)
     for mask in per_rule.values():
         out |= mask
-    return Rejections(out, per_rule, readings)
+    return out
+
+
+def _kept(facts: OfferingFacts, key: tuple, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
+    """``compute()``, kept read-only in ``facts.masks`` under ``key`` (bounded: cleared when full)."""
+    mask = facts.masks.get(key, _UNKNOWN)
+    if mask is _UNKNOWN:
+        mask = compute()
+        if mask is not None:
+            mask.flags.writeable = False
+        if len(facts.masks) >= max(16, _MASK_BYTES // max(1, len(facts.offerings))):
+            facts.masks.clear()
+        facts.masks[key] = mask
+    return mask
 
 
 def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:

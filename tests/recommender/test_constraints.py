@@ -92,3 +92,26 @@ def test_catalogue_mask_agrees_with_the_explanations(prof_kw) -> None:  # noqa: 
     mask, _ = rejected_mask(OfferingFacts.build(offs), p)
     assert [bool(violations(o, p)) for o in offs] == mask.tolist()
     assert 0 < mask.sum() < len(offs)
+
+
+def test_rule_masks_and_reasons_kept_per_reading_equal_fresh_ones() -> None:
+    """Learners share a rule's mask and reasons when the rule reads them alike; what they get is what a fresh
+    check of the whole catalogue gives each of them (ages around every threshold, every status, preferences)."""
+    from benchmarks.workload import assessment_events
+    from recommender.constraints import RULES, rule_out
+
+    offs = load_offerings()
+    shared = OfferingFacts.build(offs)
+    learners = [LearnerProfile.from_event(e) for e in assessment_events(120, seed=21)]
+    learners += [profile(status=s, age=a) for s in ("jobseeker", "employee", "student", "retired", None)
+                 for a in (None, 15, 16, 17, 18, 25, 29, 30, 59, 60, 70)]
+    for p in learners:
+        kept, fresh = rule_out(shared, p), rule_out(OfferingFacts.build(offs), p)
+        assert (kept.rejected == fresh.rejected).all()
+        assert kept.per_rule.keys() == fresh.per_rule.keys()
+        assert all((kept.per_rule[n] == fresh.per_rule[n]).all() for n in kept.per_rule)
+        for row in kept.rejected.nonzero()[0].tolist():
+            name, reason = kept.reason(shared, row, p)
+            first = next(n for n, mask in fresh.per_rule.items() if mask[row])
+            assert (name, reason) == (first, RULES[first].reason(offs[row], p))
+    assert len(shared.masks) < 3 * len(learners)  # shared, not one set per learner

@@ -37,3 +37,14 @@ def test_cached_rankings_equal_fresh_ones(recommender, embedder):
         with_items += bool(cached.items)
     assert _cached_rankings(recommender) == before, "every twin was served from the cache"
     assert with_items >= 30
+
+
+def test_a_recommender_that_served_many_learners_answers_a_new_one_as_a_fresh_one_would(recommender, embedder):
+    """Masks, reasons, item cards and funding hints are kept across learners: none may leak one learner's
+    answer into another's."""
+    for e in assessment_events(150, seed=32):  # warm every per-catalogue cache with other learners
+        recommender.recommend(e, now=NOW)
+    for e in assessment_events(25, seed=33):
+        fresh = Recommender(recommender.catalog, embedder, funding=recommender.funding)
+        assert recommender.recommend(e, now=NOW).model_dump(mode="json") == \
+            fresh.recommend(e, now=NOW).model_dump(mode="json")
