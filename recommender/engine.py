@@ -23,7 +23,7 @@ from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
 from recommender.paths import build_path, resolve
-from recommender.ranking import Adjustments, Candidate, GapArrays, Scored, score_all, select
+from recommender.ranking import PARTS, Adjustments, Candidate, GapArrays, Scored, score_all, select
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
 from recommender.signals import Tables
 from recommender.views import FactCodes, ProfileView, build_view
@@ -58,31 +58,21 @@ def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
 Ruled = tuple[str, str, str]  # a ruled-out offering: (offering id, rule, reason)
 
 
-def _pack(chosen: list[Candidate], rejected: list[Ruled], gaps: list[Gap]) -> tuple:
-    """A ranking as the cache keeps it: nested tuples of plain values, which the garbage collector stops
-    tracking after one look.
+def _pack(chosen: list[Candidate], rejected: list[Ruled]) -> tuple:
+    """A ranking as the cache keeps it: plain tuples of plain values, which the garbage collector stops tracking
+    after one look (a named tuple it keeps tracking).
 
     Kept as objects (candidates with their lists and dicts, pydantic rejections), a cached ranking was about a
     hundred tracked objects: every full collection walked the whole cache, pauses of 150-230 ms every thousand
     or so events in a long-running worker (``benchmarks/README.md``).
     """
-    at = {id(g): i for i, g in enumerate(gaps)}
-    return (
-        tuple((c.offering_id, tuple([at[id(g)] for g in c.addresses]), tuple(c.parts.items()), c.score,
-               c.semantic_only) for c in chosen),
-        tuple(rejected),
-    )
+    return tuple(map(tuple, chosen)), tuple(rejected)
 
 
-def _unpack(packed: tuple, gaps: list[Gap]) -> tuple[list[Candidate], list[Ruled]]:
-    """:func:`_pack` undone, with this request's gaps (equal on the cache key to those it was ranked for)."""
+def _unpack(packed: tuple) -> tuple[list[Candidate], list[Ruled]]:
+    """:func:`_pack` undone (gap positions hold for any request with equal gaps: the cache key)."""
     chosen, rejected = packed
-    return (
-        [Candidate(offering_id=oid, addresses=[gaps[i] for i in addr], parts=dict(parts), score=score,
-                   semantic_only=semantic_only)
-         for oid, addr, parts, score, semantic_only in chosen],
-        list(rejected),
-    )
+    return [Candidate._make(c) for c in chosen], list(rejected)
 
 
 class Recommender:
@@ -173,7 +163,7 @@ class Recommender:
         notes: list[str] = []
         if gaps:
             chosen, rejected = self._ranked(gaps, profile, completed or set(), adjustments)
-        texts = {g.competence: gap_text(g) for g in gaps}
+        texts = [gap_text(g) for g in gaps]
         items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
         allowed = self._allowed(profile)
         path, blocked = build_path(
@@ -221,9 +211,9 @@ class Recommender:
         key = tuple((g.competence, g.current, g.target, g.priority) for g in gaps)
         packed = view.ranked.get(key)
         if packed is not None:
-            return _unpack(packed, gaps)
+            return _unpack(packed)
         chosen, rejected = self._rank(gaps, profile, completed, adjustments)
-        view.ranked[key] = _pack(chosen, rejected, gaps)
+        view.ranked[key] = _pack(chosen, rejected)
         if len(view.ranked) > _RANKED_PER_PROFILE:
             view.ranked.pop(next(iter(view.ranked)))
         return chosen, rejected
@@ -284,7 +274,7 @@ class Recommender:
         return out
 
     def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile,
-              texts: dict[str, str]) -> dict:
+              texts: list[str]) -> dict:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
         card = self._cards.get(off.id)
@@ -301,9 +291,9 @@ class Recommender:
             funding = self._funding[key] = funding_for(off, profile, self.funding)
         return fields | {
             "score": cand.score,
-            "addresses": [g.competence for g in cand.addresses],
+            "addresses": [gaps[j].competence for j in cand.gaps],
             "why": why(cand, about_it, rival, gaps, self.catalog, texts),
-            "score_breakdown": cand.parts,  # copied by validation
+            "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
         }
 

@@ -8,7 +8,7 @@ their score parts.
 from __future__ import annotations
 
 from recommender.catalog import Catalog
-from recommender.ranking import Candidate
+from recommender.ranking import PARTS, Candidate
 from recommender.weights import WEIGHTS
 from schemas.offering import Offering
 from schemas.recommendation import Gap
@@ -23,7 +23,7 @@ _REASON = {
     "subject": "is mainly about a more pressing gap",
     "certainty": "is better known to the catalogue (language, cost, duration)",
 }
-_REASON_WEIGHTS = tuple((k, WEIGHTS.get(k, 1.0)) for k in _REASON)
+_REASON_PARTS = tuple((k, PARTS.index(k), WEIGHTS.get(k, 1.0)) for k in _REASON)
 
 
 def practical(off: Offering) -> str:
@@ -66,8 +66,8 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
         return ""
     mine, theirs = cand.parts, rival.parts
     part, best = "", float("-inf")
-    for k, weight in _REASON_WEIGHTS:  # the largest weighted difference (the first one on ties)
-        diff = weight * (mine.get(k, 0.0) - theirs.get(k, 0.0))
+    for k, at, weight in _REASON_PARTS:  # the largest weighted difference (the first one on ties)
+        diff = weight * (mine[at] - theirs[at])
         if diff > best:
             part, best = k, diff
     title = catalog.offerings[rival.offering_id].title
@@ -76,7 +76,7 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
 
 def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
     """For each item, the closest alternative it was ranked above: the next item working on a same gap."""
-    codes = [frozenset(g.competence for g in c.addresses) for c in chosen]
+    codes = [frozenset(c.gaps) for c in chosen]
     out: list[Candidate | None] = []
     for i, mine in enumerate(codes):
         out.append(next((chosen[j] for j in range(i + 1, len(chosen)) if mine & codes[j]), None))
@@ -84,16 +84,17 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
 
 
 def why(cand: Candidate, about_it: str, rival: Candidate | None, gaps: list[Gap], catalog: Catalog,
-        texts: dict[str, str] | None = None) -> str:
+        texts: list[str] | None = None) -> str:
     """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
 
     Args:
+        gaps: the request's gaps (``cand.gaps`` are positions in it), the most pressing first.
         about_it: :func:`about` of the offering.
-        texts: :func:`gap_text` of the gaps by competence, when the caller has them.
+        texts: :func:`gap_text` of each of ``gaps``, when the caller has them.
     """
-    texts = texts if texts is not None else {g.competence: gap_text(g) for g in cand.addresses}
-    text = "Works on " + "; ".join([texts[g.competence] for g in cand.addresses]) + ". " + about_it
-    if gaps and cand.addresses and cand.addresses[0].competence == gaps[0].competence:
+    texts = texts if texts is not None else [gap_text(g) for g in gaps]
+    text = "Works on " + "; ".join([texts[j] for j in cand.gaps]) + ". " + about_it
+    if cand.gaps and cand.gaps[0] == 0:
         text += " This is the learner's most pressing gap."
     text += _versus(cand, rival, catalog)
     if cand.semantic_only:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -49,15 +50,14 @@ Adjustments = Mapping[tuple[str, str], float]
 PARTS = (*WEIGHTS, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
 
 
-@dataclass(slots=True)
-class Candidate:
-    """An offering that passed the hard constraints, with what it does for this learner."""
+class Candidate(NamedTuple):
+    """A chosen offering and what it does for this learner, in plain values (a ranking is cached as tuples)."""
 
     offering_id: str
-    addresses: list[Gap]
-    parts: dict[str, float]
-    score: float = 0.0
-    semantic_only: bool = False
+    gaps: tuple[int, ...]  # the positions of the request's gaps it works on, the one it does most for first
+    parts: tuple[float, ...]  # its score's parts, in PARTS order (rounded)
+    score: float
+    semantic_only: bool  # it works on them through its text only (untagged)
 
 
 @dataclass
@@ -249,14 +249,8 @@ def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candi
     order = (-value).argsort(axis=1, kind="stable").tolist()
     semantic_only = (semantic.any(axis=1) & ~(addressed & ~semantic).any(axis=1)).tolist()
     addressed_rows = addressed.tolist()
-    gaps = s.gaps
     return [
-        Candidate(
-            offering_id=f.ids[row],
-            addresses=[gaps[j] for j in order[i] if addressed_rows[i][j]],
-            parts=dict(zip(PARTS, parts[i], strict=True)),
-            score=score[i],
-            semantic_only=semantic_only[i],
-        )
+        Candidate(f.ids[row], tuple([j for j in order[i] if addressed_rows[i][j]]), tuple(parts[i]), score[i],
+                  semantic_only[i])
         for i, row in enumerate(s.rows[picked].tolist())
     ]
