@@ -98,6 +98,7 @@ def create_app(settings: Settings) -> faust.App:
         broker_rebalance_timeout=kafka.rebalance_timeout_s,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
+        producer_max_batch_size=kafka.producer_batch_bytes,
         datadir=str(settings.data_dir / "faust"),
     )
     runtime = WorkerRuntime(settings, loop=None)

@@ -37,6 +37,12 @@ class KafkaSettings(BaseModel):
     )
     heartbeat_interval_s: float = Field(3.0, gt=0)
     rebalance_timeout_s: float = Field(20.0, gt=0)
+    producer_batch_bytes: int = Field(
+        512 * 1024, ge=16 * 1024, le=1_000_000,
+        description="The worker producer's record batch per partition. A recommendation is about 11 KB: at the "
+        "client default (16 KB) each went out in a batch and a request of its own. At most 1,000,000 "
+        "(the producer's request limit; brokers' message.max.bytes defaults to about 1 MB).",
+    )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None
