@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from recommender.memo import kept, read_only
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 
@@ -29,7 +30,6 @@ ADULT_AGE = 18
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
 _REASONS_KEPT = 20_000
-_UNKNOWN = object()
 
 
 @dataclass(frozen=True)
@@ -251,7 +251,7 @@ class Rule:
     """A hard constraint: what it reads of the learner, the offerings that reading rules out (None: none can
     be), and the reason for one offering.
 
-    The mask depends on the reading only, so learners who read alike share it (:func:`rejected_mask`).
+    The mask depends on the reading only, so learners who read alike share it (:func:`rule_out`).
     """
 
     reads: Callable[[OfferingFacts, LearnerProfile], Hashable]
@@ -309,12 +309,8 @@ class Rejections:
         Kept per offering, rule and reading: a reason says no more than the rule read of the learner.
         """
         name = next(n for n, mask in self.per_rule.items() if mask[row])
-        key = (row, name, self.readings[name])
-        text = facts.reasons.get(key)
-        if text is None:
-            if len(facts.reasons) >= _REASONS_KEPT:
-                facts.reasons.clear()
-            text = facts.reasons[key] = RULES[name].reason(facts.offerings[row], profile)
+        text = kept(facts.reasons, (row, name, self.readings[name]),
+                    lambda: RULES[name].reason(facts.offerings[row], profile), _REASONS_KEPT)
         return name, text
 
 
@@ -326,13 +322,15 @@ def rule_out(facts: OfferingFacts, profile: LearnerProfile) -> Rejections:
     (read-only), so learners who differ in one preference share the masks of the other rules.
     """
     per_rule, readings = {}, {}
+    limit = max(16, _MASK_BYTES // max(1, len(facts.offerings)))
     for name, rule in RULES.items():
         reading = readings[name] = rule.reads(facts, profile)
-        mask = _kept(facts, (name, reading), lambda: rule.mask(facts, reading))  # noqa: B023 - called at once
+        mask = kept(facts.masks, (name, reading), lambda: read_only(rule.mask(facts, reading)), limit)  # noqa: B023
         if mask is not None:
             per_rule[name] = mask
     # learners whose readings differ only where no rule rules anything out share the union too
-    union = _kept(facts, ("union", *((n, readings[n]) for n in per_rule)), lambda: _union(facts, per_rule))
+    union = kept(facts.masks, ("union", *((n, readings[n]) for n in per_rule)),
+                 lambda: read_only(_union(facts, per_rule)), limit)
     return Rejections(union, per_rule, readings)
 
 
@@ -341,19 +339,6 @@ def _union(facts: OfferingFacts, per_rule: dict[str, np.ndarray]) -> np.ndarray:
     for mask in per_rule.values():
         out |= mask
     return out
-
-
-def _kept(facts: OfferingFacts, key: tuple, compute: Callable[[], np.ndarray | None]) -> np.ndarray | None:
-    """``compute()``, kept read-only in ``facts.masks`` under ``key`` (bounded: cleared when full)."""
-    mask = facts.masks.get(key, _UNKNOWN)
-    if mask is _UNKNOWN:
-        mask = compute()
-        if mask is not None:
-            mask.flags.writeable = False
-        if len(facts.masks) >= max(16, _MASK_BYTES // max(1, len(facts.offerings))):
-            facts.masks.clear()
-        facts.masks[key] = mask
-    return mask
 
 
 def rejected_mask(facts: OfferingFacts, profile: LearnerProfile) -> tuple[np.ndarray, dict[str, np.ndarray]]:

@@ -22,6 +22,7 @@ from recommender.features import CatalogFeatures
 from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
+from recommender.memo import kept
 from recommender.paths import build_path, resolve
 from recommender.ranking import PARTS, Adjustments, Candidate, GapArrays, Scored, score_all, select
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
@@ -277,22 +278,13 @@ class Recommender:
               texts: list[str]) -> dict:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
-        card = self._cards.get(off.id)
-        if card is None:
-            if len(self._cards) >= _CARDS_KEPT:
-                self._cards.clear()
-            card = self._cards[off.id] = (self._fields(off), about(off))
-        fields, about_it = card
-        key = (off.id, profile.status, is_sme_staff(profile))
-        funding = self._funding.get(key)
-        if funding is None:
-            if len(self._funding) >= _CARDS_KEPT:
-                self._funding.clear()
-            funding = self._funding[key] = funding_for(off, profile, self.funding)
+        fields, about_it = kept(self._cards, off.id, lambda: (self._fields(off), about(off)), _CARDS_KEPT)
+        funding = kept(self._funding, (off.id, profile.status, is_sme_staff(profile)),
+                       lambda: funding_for(off, profile, self.funding), _CARDS_KEPT)
         return fields | {
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],
-            "why": why(cand, about_it, rival, gaps, self.catalog, texts),
+            "why": why(cand, about_it, rival, texts, self.catalog),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
         }

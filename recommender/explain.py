@@ -83,16 +83,14 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
     return out
 
 
-def why(cand: Candidate, about_it: str, rival: Candidate | None, gaps: list[Gap], catalog: Catalog,
-        texts: list[str] | None = None) -> str:
+def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str], catalog: Catalog) -> str:
     """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
 
     Args:
-        gaps: the request's gaps (``cand.gaps`` are positions in it), the most pressing first.
         about_it: :func:`about` of the offering.
-        texts: :func:`gap_text` of each of ``gaps``, when the caller has them.
+        texts: :func:`gap_text` of each of the request's gaps, the most pressing first (``cand.gaps`` are
+            positions in them).
     """
-    texts = texts if texts is not None else [gap_text(g) for g in gaps]
     text = "Works on " + "; ".join([texts[j] for j in cand.gaps]) + ". " + about_it
     if cand.gaps and cand.gaps[0] == 0:
         text += " This is the learner's most pressing gap."

@@ -134,13 +134,11 @@ def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, add
 
 
 def subject(
-    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray,
-    pri_max: float | None = None,
+    f: CatalogFeatures, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray, pri: np.ndarray, pri_max: float,
 ) -> np.ndarray:
     """How pressing the gap is that an offering is mainly about: the priority of the gap its main subject (the
-    competence it lists first) is, relative to the learner's most pressing gap; 0 when its main subject is no
-    gap it serves, 0.5 when it lists no competence (matched on its text)."""
+    competence it lists first) is, relative to the learner's most pressing gap (``pri_max``); 0 when its main
+    subject is no gap it serves, 0.5 when it lists no competence (matched on its text)."""
     main = f.main_subject[rows]
     on_main = (main[:, None] == cols) & addressed  # at most one gap per row: the competences are distinct
-    top = pri.max() if pri_max is None else pri_max
-    return np.where(main < 0, 0.5, (on_main * pri).max(axis=1, initial=0.0) / top)
+    return np.where(main < 0, 0.5, (on_main * pri).max(axis=1, initial=0.0) / pri_max)

@@ -16,6 +16,7 @@ import numpy as np
 
 from recommender.constraints import LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
+from recommender.memo import kept, read_only
 from recommender.signals import audience_affinity
 from schemas.framework import Framework
 
@@ -64,14 +65,8 @@ class FactCodes:
 
     def spread_over(self, key: tuple, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """``compute`` over the groups' first rows, spread to every row; kept (read-only) per ``key``."""
-        out = self.spread.get(key)
-        if out is None:
-            out = compute(self.first).astype(np.float32)[self.inverse]
-            out.flags.writeable = False
-            if len(self.spread) >= _SPREAD_KEPT:
-                self.spread.clear()
-            self.spread[key] = out
-        return out
+        return kept(self.spread, key, lambda: read_only(compute(self.first).astype(np.float32)[self.inverse]),
+                    _SPREAD_KEPT)
 
     @classmethod
     def build(cls, f: CatalogFeatures) -> FactCodes:

@@ -1,0 +1,33 @@
+"""The per-catalogue-version caches' one rule: kept until the cache holds its limit, then emptied.
+
+Emptying is cruder than evicting the oldest, and enough: each value is cheap to compute again, and a cache
+that reached its limit was already holding values of learners or offerings not seen for a while.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import TypeVar
+
+import numpy as np
+
+T = TypeVar("T")
+_MISSING = object()
+
+
+def kept(cache: dict, key: Hashable, compute: Callable[[], T], limit: int) -> T:
+    """``cache[key]``, computed and stored first when absent (None is a value); ``cache`` is emptied first
+    when it holds ``limit`` values."""
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        if len(cache) >= limit:
+            cache.clear()
+        value = cache[key] = compute()
+    return value  # type: ignore[return-value]
+
+
+def read_only(array: np.ndarray | None) -> np.ndarray | None:
+    """``array``, marked read-only (shared between learners, it must not be written)."""
+    if array is not None:
+        array.flags.writeable = False
+    return array
