@@ -4,8 +4,10 @@
 two long-lived processes, one importing each tree (``PYTHONPATH``), each with the model, the shipped catalogue
 (or, with ``--large``, the cached 100k one of ``upskill bench``) and the workload's events loaded and warmed up.
 It then asks them in turn for one pass each: ``recommend`` over the same events (600, or 200 with ``--large``),
-profile views cleared first so each pass builds them as a fresh worker would. It prints every pass's rate
-and the median of the per-round ratios (working tree / REV).
+profile views cleared first so each pass builds them as a fresh worker would. It prints every pass's rate,
+the median of the per-round ratios (working tree / REV), and whether the two trees' recommendations are
+byte-identical (a SHA-256 over ``model_dump_json()`` of every event's, at a fixed generation time, the first
+40 events again from the ranking cache).
 
 Passes a few seconds apart see the same machine: on this VM, whose speed drifts by up to 2x within minutes,
 separate benchmark runs cannot tell a 20% change from the drift. REV must have ``benchmarks.workload``.
@@ -14,15 +16,18 @@ separate benchmark runs cannot tell a 20% change from the drift. REV must have `
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+FIXED_NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the generation time of the compared recommendations
 
 
 def serve(large: bool) -> None:
@@ -44,8 +49,14 @@ def serve(large: bool) -> None:
         rec.recommend(event)
     settle_heap()
     print("ready", flush=True)
-    for _ in sys.stdin:
+    for line in sys.stdin:
         rec._views.clear()  # noqa: SLF001 - each pass as a fresh worker meets these learners
+        if line.strip() == "hash":
+            digest = hashlib.sha256()
+            for event in [*events, *events[:40]]:
+                digest.update(rec.recommend(event, now=FIXED_NOW).model_dump_json().encode())
+            print(digest.hexdigest(), flush=True)
+            continue
         start = time.perf_counter()
         for event in events:
             rec.recommend(event)
@@ -62,35 +73,37 @@ def _side(tree: Path, large: bool) -> subprocess.Popen[str]:
     return proc
 
 
-def _pass(proc: subprocess.Popen[str]) -> float:
+def _ask(proc: subprocess.Popen[str], what: str) -> str:
     assert proc.stdin is not None and proc.stdout is not None
-    proc.stdin.write("go\n")
+    proc.stdin.write(what + "\n")
     proc.stdin.flush()
-    return float(proc.stdout.readline())
+    return proc.stdout.readline().strip()
 
 
 def _git(*args: str, check: bool = True) -> None:
     subprocess.run(["git", "-C", str(ROOT), *args], check=check, capture_output=True)  # noqa: S603, S607
 
 
-def compare(rev: str, rounds: int, large: bool) -> dict[str, list[float]]:
-    """Per-pass rates of REV and of the working tree, alternating, ``rounds`` passes each."""
+def compare(rev: str, rounds: int, large: bool) -> tuple[dict[str, list[float]], bool]:
+    """Per-pass rates of REV and of the working tree, alternating, ``rounds`` passes each; and whether their
+    recommendations are byte-identical."""
     with tempfile.TemporaryDirectory(prefix="upskill-ab-") as tmp:
         base = Path(tmp) / "base"
         _git("worktree", "add", "--detach", str(base), rev)
         try:
             sides = {"base": _side(base, large), "tree": _side(ROOT, large)}
+            same = len({_ask(proc, "hash") for proc in sides.values()}) == 1
             rates: dict[str, list[float]] = {name: [] for name in sides}
             for _ in range(rounds):
                 for name, proc in sides.items():
-                    rates[name].append(_pass(proc))
+                    rates[name].append(float(_ask(proc, "go")))
             for proc in sides.values():
                 assert proc.stdin is not None
                 proc.stdin.close()
                 proc.wait()
         finally:
             _git("worktree", "remove", "--force", str(base), check=False)
-    return rates
+    return rates, same
 
 
 def main() -> None:
@@ -103,12 +116,13 @@ def main() -> None:
     if args.serve:
         serve(args.large)
         return
-    rates = compare(args.rev, args.rounds, args.large)
+    rates, same = compare(args.rev, args.rounds, args.large)
     ratios = [t / b for t, b in zip(rates["tree"], rates["base"], strict=True)]
     print(f"{args.rev:>12}: " + " ".join(f"{r:.0f}" for r in rates["base"]) + " recommendations/s")
     print(f"{'working tree':>12}: " + " ".join(f"{r:.0f}" for r in rates["tree"]) + " recommendations/s")
     print(f"working tree / {args.rev}: median {statistics.median(ratios):.3f} "
           f"(per round {min(ratios):.3f}-{max(ratios):.3f})")
+    print(f"recommendations: {'byte-identical' if same else 'DIFFERENT'} to {args.rev}'s")
 
 
 if __name__ == "__main__":
