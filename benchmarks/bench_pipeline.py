@@ -31,7 +31,7 @@ from benchmarks.bench_recommend import _percentile
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 from streams.kafka_io import client_config, make_producer
-from upskill.processes import WorkerProcess, WorkerProcessError
+from upskill.processes import WorkerProcess, WorkerProcessError, cpu_s
 from upskill.settings import Settings
 from upskill.store import Store
 
@@ -124,10 +124,17 @@ def wait_until_published(settings: Settings, event_ids: list[str], worker: Worke
 
 
 def run_pipeline(settings: Settings, events: Sequence[AssessmentCompleted], worker: WorkerProcess,
-                 timeout_s: float = 300.0) -> dict[str, float]:
-    """Saturate the ready worker with the events; throughput and per-event latency from record timestamps."""
+                 timeout_s: float = 300.0, broker_pid: int | None = None) -> dict[str, Any]:
+    """Saturate the ready worker with the events; throughput and per-event latency from record timestamps.
+
+    Also the CPU each event cost the worker processes (and the broker, given its pid) from the burst until
+    every recommendation was marked sent, to compare with ``recommend``'s ``cpu_ms_per_event``.
+    """
+    pids = {"workers": worker.worker_pids()} | ({"broker": [broker_pid]} if broker_pid else {})
+    before = {name: sum(cpu_s(p) for p in group) for name, group in pids.items()}
     produced = produce_events(settings, events)
     wait_until_published(settings, list(produced), worker, timeout_s)
+    used = {name: sum(cpu_s(p) for p in group) - before[name] for name, group in pids.items()}
     done = read_recommendations(settings, set(produced), worker, timeout_s)
     latencies = sorted(float(done[eid] - ts) for eid, ts in produced.items())
     span_ms = max(done[eid] for eid in produced) - min(produced.values())
@@ -136,6 +143,7 @@ def run_pipeline(settings: Settings, events: Sequence[AssessmentCompleted], work
         "events_per_s": round(len(events) / max(span_ms / 1000, 1e-3), 1),
         "p50_ms": round(_percentile(latencies, 0.5), 1),
         "p99_ms": round(_percentile(latencies, 0.99), 1),
+        "cpu_ms_per_event": {name: round(seconds * 1000 / len(events), 3) for name, seconds in used.items()},
     }
 
 

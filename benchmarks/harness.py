@@ -83,8 +83,9 @@ def fresh_offering(rec: Recommender, probe: AssessmentCompleted) -> Offering:
 class BenchRun:
     """One run of every benchmark (see the module docstring for the order)."""
 
-    def __init__(self, base: Settings, sizes: Sizes, quick: bool, work: Path, bootstrap: str) -> None:
-        self.base, self.sizes, self.quick, self.work, self.bootstrap = base, sizes, quick, work, bootstrap
+    def __init__(self, base: Settings, sizes: Sizes, quick: bool, work: Path, broker: EmbeddedBroker) -> None:
+        self.base, self.sizes, self.quick, self.work, self.broker = base, sizes, quick, work, broker
+        self.bootstrap = broker.bootstrap
         self.out: dict[str, Any] = {}
         self.seconds: dict[str, float] = {}
 
@@ -161,7 +162,8 @@ class BenchRun:
         """The burst through the ready, warmed-up pipeline worker."""
         t0 = time.monotonic()
         burst = assessment_events(self.sizes.pipeline_events, seed=8)
-        self.out["pipeline"] = bench_pipeline.run_pipeline(worker.settings, burst, worker)
+        self.out["pipeline"] = bench_pipeline.run_pipeline(worker.settings, burst, worker,
+                                                           broker_pid=self.broker.proc and self.broker.proc.pid)
         self.out["pipeline"]["processes"] = worker.processes
         self._phase("pipeline", t0, "pipeline")
 
@@ -208,7 +210,7 @@ def run(base: Settings, sizes: Sizes = QUICK, quick: bool = True) -> dict[str, A
     with tempfile.TemporaryDirectory(prefix="upskill-bench-") as tmp:
         work = Path(tmp)
         with EmbeddedBroker(log_path=work / "tansu.log") as broker:
-            out = BenchRun(base, sizes, quick, work, broker.bootstrap).run()
+            out = BenchRun(base, sizes, quick, work, broker).run()
     out["machine"] = {"cpus": os.cpu_count(), "load_avg_1m_before": round(load_before[0], 2),
                       "load_avg_1m_after": round(os.getloadavg()[0], 2),
                       "wall_s": round(time.monotonic() - t0, 1), "quick": quick, "sizes": asdict(sizes)}

@@ -26,18 +26,9 @@ from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
 from upskill.broker import EmbeddedBroker
-from upskill.processes import WorkerProcess
+from upskill.processes import WorkerProcess, cpu_s
 from upskill.runtime import make_recommender, settle_heap
 from upskill.settings import Settings
-
-TICK = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_s(pid: int) -> float:
-    """User + system CPU seconds of a process so far."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / TICK
-
 
 def run(events: int, processes: int) -> dict[str, object]:
     base, workload = Settings(), assessment_events(events, seed=8)

@@ -50,6 +50,12 @@ def rss_mb(pid: int) -> float:
     raise WorkerProcessError(f"no VmRSS for process {pid}")
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds a process has used so far (``/proc/PID/stat``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def child_pids(pid: int) -> list[int]:
     """The direct children of a process (Linux)."""
     try:
