@@ -30,6 +30,7 @@ from upskill.processes import WorkerProcess, cpu_s
 from upskill.runtime import make_recommender, settle_heap
 from upskill.settings import Settings
 
+
 def run(events: int, processes: int) -> dict[str, object]:
     base, workload = Settings(), assessment_events(events, seed=8)
     with tempfile.TemporaryDirectory(prefix="upskill-pipeline-cpu-") as tmp:
