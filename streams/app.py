@@ -17,25 +17,28 @@ import mode
 from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
-from streams.processor import AssessmentProcessor, BatchResult, InRecord, OutRecord, encode
+from streams.processor import AssessmentProcessor, BatchResult, InRecord, encode
+from streams.publisher import BatchPublisher
 from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 
 class WorkerRuntime(mode.Service):
-    """Builds the recommender and the store, and keeps the catalogue in step with its topic."""
+    """Builds the recommender and the store, keeps the catalogue in step with its topic, publishes results."""
 
     def __init__(self, settings: Settings, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.settings = settings
         self.processor: AssessmentProcessor | None = None
         self.follower: CatalogFollower | None = None
+        self.publisher = BatchPublisher(settings.kafka)
         self.ready = asyncio.Event()
 
     async def on_start(self) -> None:
         from upskill.runtime import make_worker_parts, settle_heap
 
+        await self.add_runtime_dependency(self.publisher)
         parts = await asyncio.to_thread(make_worker_parts, self.settings)
         from upskill.store.adjustments import CachedAdjustments
 
@@ -98,24 +101,18 @@ def create_app(settings: Settings) -> faust.App:
         broker_rebalance_timeout=kafka.rebalance_timeout_s,
         broker_commit_interval=1.0,
         stream_buffer_maxsize=4096,
-        producer_max_batch_size=kafka.producer_batch_bytes,
         datadir=str(settings.data_dir / "faust"),
     )
     runtime = WorkerRuntime(settings, loop=None)
     app.service(runtime)  # type: ignore[arg-type]
     app.upskill_runtime = runtime  # type: ignore[attr-defined]
     assessments = app.topic(kafka.topics.assessments, key_type=bytes, value_type=bytes)
-    recommendations = app.topic(kafka.topics.recommendations, key_type=bytes, value_type=bytes)
-    dlq = app.topic(kafka.topics.assessments_dlq, key_type=bytes, value_type=bytes)
-
-    async def send_all(topic: faust.TopicT, records: list[OutRecord]) -> None:
-        futures = [await topic.send(key=r.key, value=r.value, headers=r.headers) for r in records]
-        await asyncio.gather(*futures)  # wait for the broker's acknowledgement of every one
+    publish = runtime.publisher.publish
 
     async def deliver(processor: AssessmentProcessor, result: BatchResult, events: list, started: float) -> None:
         """Publish a processed batch, then mark its recommendations published in the store."""
-        await send_all(dlq, result.dead_letters)
-        await send_all(recommendations, result.recommendations)
+        await publish(kafka.topics.assessments_dlq, result.dead_letters)
+        await publish(kafka.topics.recommendations, result.recommendations)
         published = [r.event_id for r in result.recommendations if r.event_id]
         await asyncio.to_thread(processor.store.mark_published, published)
         observe(app, events)
@@ -127,7 +124,7 @@ def create_app(settings: Settings) -> faust.App:
     async def resend_unpublished(processor: AssessmentProcessor) -> None:
         """Recommendations a previous run stored but may not have sent (it stopped in between): send them."""
         while stored := await asyncio.to_thread(processor.store.unpublished):
-            await send_all(recommendations, [encode(r) for r in stored])
+            await publish(kafka.topics.recommendations, [encode(r) for r in stored])
             await asyncio.to_thread(processor.store.mark_published, [str(r.event_id) for r in stored])
             logger.info("re-sent %d recommendations stored by an earlier run but not marked sent", len(stored))
 

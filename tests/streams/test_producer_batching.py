@@ -13,10 +13,9 @@ from upskill.settings import KafkaSettings, Settings
 
 def test_the_worker_producer_batches_several_recommendations(recommender, tmp_path):
     settings = Settings(data_dir=tmp_path)
-    app = create_app(settings)
+    publisher = create_app(settings).upskill_runtime.publisher
     largest = max(len(recommender.recommend(e).model_dump_json()) for e in assessment_events(50, seed=41))
-    assert app.conf.producer_max_batch_size == settings.kafka.producer_batch_bytes
-    assert app.conf.producer_max_batch_size >= 20 * largest
+    assert publisher.kafka.producer_batch_bytes >= 20 * largest
 
 
 def test_a_batch_size_above_the_request_limit_is_refused():
