@@ -17,6 +17,7 @@ import mode
 from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
+from streams.kafka_io import faust_credentials
 from streams.processor import AssessmentProcessor, BatchResult, InRecord, encode
 from streams.publisher import BatchPublisher
 from upskill.settings import Settings
@@ -87,6 +88,7 @@ def create_app(settings: Settings) -> faust.App:
     app = faust.App(
         kafka.consumer_group,
         broker=[f"kafka://{server}" for server in kafka.bootstrap_list],
+        broker_credentials=faust_credentials(kafka),
         store="memory://",
         key_serializer="raw",
         value_serializer="raw",

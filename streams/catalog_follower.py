@@ -17,6 +17,7 @@ from recommender.catalog import Catalog
 from recommender.snapshot import save_snapshot
 from streams import metrics
 from streams.catalog_sync import apply_batch
+from streams.kafka_io import aiokafka_config
 from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -39,12 +40,10 @@ class CatalogFollower(mode.Service):
     async def on_start(self) -> None:
         kafka = self.settings.kafka
         self._consumer = AIOKafkaConsumer(
-            bootstrap_servers=kafka.bootstrap_list,
-            client_id=f"{kafka.client_id}-catalog",
+            **aiokafka_config(kafka) | {"client_id": f"{kafka.client_id}-catalog"},
             group_id=None,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
-            security_protocol=kafka.security_protocol,
         )
         await self._consumer.start()
         topic = kafka.topics.catalog

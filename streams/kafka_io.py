@@ -1,14 +1,18 @@
-"""kafka-python helpers for the synchronous side: creating topics, producing from CLIs and the API.
+"""Kafka client settings for every client, and kafka-python helpers for the synchronous side: creating
+topics, producing from CLIs and the API.
 
-The stream processors themselves run on faust (aiokafka); these helpers are for admin and ops tools.
+The stream processors themselves run on faust (aiokafka); :func:`aiokafka_config` and
+:func:`faust_credentials` give them the same connection settings (security included) as the others.
 """
 
 from __future__ import annotations
 
 import logging
+import ssl
 from collections.abc import Iterable
 from typing import Any
 
+import faust
 from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
@@ -35,6 +39,27 @@ def client_config(kafka: KafkaSettings) -> dict[str, Any]:
         cfg["sasl_plain_username"] = kafka.sasl_username
         cfg["sasl_plain_password"] = kafka.sasl_password.get_secret_value() if kafka.sasl_password else None
     return cfg
+
+
+def aiokafka_config(kafka: KafkaSettings) -> dict[str, Any]:
+    """:func:`client_config` for aiokafka, which takes TLS settings as an ``ssl_context``."""
+    cfg = client_config(kafka)
+    if kafka.security_protocol.endswith("SSL"):
+        cfg["ssl_context"] = ssl.create_default_context()
+    return cfg
+
+
+def faust_credentials(kafka: KafkaSettings) -> faust.types.auth.CredentialsT | None:
+    """The faust app's ``broker_credentials`` for these settings (``None``: plaintext)."""
+    context = ssl.create_default_context() if kafka.security_protocol.endswith("SSL") else None
+    if kafka.security_protocol.startswith("SASL"):
+        return faust.SASLCredentials(
+            username=kafka.sasl_username,
+            password=kafka.sasl_password.get_secret_value() if kafka.sasl_password else None,
+            mechanism=kafka.sasl_mechanism or "PLAIN",
+            ssl_context=context,
+        )
+    return faust.SSLCredentials(context) if context else None
 
 
 def topic_specs(kafka: KafkaSettings) -> list[NewTopic]:

@@ -18,7 +18,7 @@ import mode
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
-from streams.kafka_io import client_config
+from streams.kafka_io import aiokafka_config
 from streams.processor import OutRecord
 from upskill.settings import KafkaSettings
 
@@ -33,7 +33,7 @@ class BatchPublisher(mode.Service):
         self.partitioner = DefaultPartitioner()
 
     async def on_start(self) -> None:
-        self.producer = AIOKafkaProducer(**client_config(self.kafka), acks="all",
+        self.producer = AIOKafkaProducer(**aiokafka_config(self.kafka), acks="all",
                                          max_batch_size=self.kafka.producer_batch_bytes)
         await self.producer.start()
 
