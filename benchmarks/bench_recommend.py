@@ -89,23 +89,33 @@ class CallTimer:
 
 
 def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted],
-               warmup: int, budget_s: float = float("inf"),
+               warmup: Sequence[AssessmentCompleted] = (), budget_s: float = float("inf"),
                between: Callable[[], object] | None = None) -> dict[str, float]:
-    """Call ``fn`` on a warm-up slice, then time it on the events (see :class:`CallTimer`).
+    """Time ``fn`` on the events (see :class:`CallTimer`), each spell right after untimed calls on warm-up events.
 
-    With ``between``, the events are timed in two halves, before and after it runs, each with half the budget.
+    The warm-up events must not be among the timed ones: a repeated learner is a ranking-cache hit, several
+    times faster than a new one. With ``between``, the events are timed in two halves, before and after it
+    runs, each with half the budget and half the warm-up events: on this VM the first ~50 calls after a few
+    idle seconds take about 2.5 times as long as the rest, so an unwarmed second half measured the machine
+    waking up, not ``fn``.
     """
-    for event in events[:warmup]:
-        fn(event)
     timer = CallTimer(fn)
     if between is None:
+        _warm(fn, warmup)
         timer.run(events, budget_s)
     else:
-        half = len(events) // 2
+        half, warm = len(events) // 2, len(warmup) // 2
+        _warm(fn, warmup[:warm])
         timer.run(events[:half], budget_s / 2)
         between()
+        _warm(fn, warmup[warm:])
         timer.run(events[half:], budget_s / 2)
     return timer.summary()
+
+
+def _warm(fn: Callable[[AssessmentCompleted], object], events: Sequence[AssessmentCompleted]) -> None:
+    for event in events:
+        fn(event)
 
 
 def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list[int]]:
@@ -125,11 +135,12 @@ def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list
     return retrieve
 
 
-def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: int = 50,
+def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: Sequence[AssessmentCompleted] = (),
             budget_s: float = float("inf"), between: Callable[[], object] | None = None) -> dict[str, object]:
     """``recommend`` over the events, with the embedding-only baseline measured right after it.
 
-    With ``between``, the events are timed in two halves, before and after it runs (``upskill bench`` runs the
+    ``warmup``: other learners' events, called untimed before each spell (see :func:`time_calls`). With
+    ``between``, the events are timed in two halves, before and after it runs (``upskill bench`` runs the
     pipeline there): the figure then spans the other measurement, so a machine whose speed drifts affects
     both alike.
     """

@@ -58,7 +58,7 @@ def run(events: int, processes: int) -> dict[str, object]:
     settle_heap()
     for event in assessment_events(40, seed=9):
         rec.recommend(event)
-    recommend_ms = time_calls(partial(rec.recommend, adjustments={}), workload[::2], warmup=0)["cpu_ms_per_event"]
+    recommend_ms = time_calls(partial(rec.recommend, adjustments={}), workload[::2])["cpu_ms_per_event"]
     per_event = {name: round(seconds * 1000 / events, 3) for name, seconds in (
         ("workers", sum(used[p] for p in pids)), ("broker", used[broker.proc.pid]),  # type: ignore[union-attr]
         ("producer", produce_s))}

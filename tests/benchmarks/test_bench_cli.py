@@ -35,13 +35,20 @@ def test_the_event_mix_is_fixed_by_its_seed_and_mixes_frameworks_and_learners():
 
 
 def test_recommend_figures_and_their_baseline_are_numbers(recommender):
-    figures = bench_recommend.measure(recommender, assessment_events(12), warmup=20)  # more warm-up than events
+    figures = bench_recommend.measure(recommender, assessment_events(12), warmup=assessment_events(20, seed=11))
     assert figures["catalog_size"] == len(recommender.catalog)
     for part in (figures, figures["baseline_embedding_only"]):
         assert part["events"] == 12
         assert all(isinstance(part[k], Number) and part[k] > 0 for k in ("per_s", "p50_ms", "p99_ms"))
         assert part["p50_ms"] <= part["p99_ms"]
     assert 0 < figures["message_kb_p50"] <= figures["message_kb_max"]
+
+
+def test_each_spell_is_timed_after_its_own_warm_up_on_other_learners():
+    events, warmup, calls = assessment_events(8, seed=1), assessment_events(4, seed=2), []
+    figures = bench_recommend.time_calls(calls.append, events, warmup, between=lambda: calls.append("between"))
+    assert calls == [*warmup[:2], *events[:4], "between", *warmup[2:], *events[4:]]
+    assert figures["events"] == len(events) and len(figures["per_s_each_spell"]) == 2
 
 
 def test_embedding_baseline_returns_the_nearest_offerings_first(recommender):
