@@ -37,7 +37,7 @@ def test_torch_cpu_is_installed_before_the_project(instructions):
     args = dockerfile_args(instructions)
     runs = [_expand(i.args, args) for i in instructions if i.keyword == "RUN"]
     torch = next(n for n, r in enumerate(runs) if "torch==" in r and "pip install" in r)
-    project = next(n for n, r in enumerate(runs) if re.search(r"pip install \.(\s|$)", r))
+    project = next(n for n, r in enumerate(runs) if re.search(r"pip install -c constraints\.txt \.(\s|$)", r))
     assert torch < project
     assert "torch==2.13.0" in runs[torch]
     assert "download.pytorch.org/whl/cpu" in runs[torch]
@@ -83,7 +83,7 @@ def _dockerignore_keeps(path: str) -> bool:
 def test_build_context_has_every_package_and_nothing_local():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())
     packages = [p.rstrip("*") for p in project["tool"]["setuptools"]["packages"]["find"]["include"]]
-    for path in ["pyproject.toml", "deploy/healthcheck.py", *(f"{p}/__init__.py" for p in packages)]:
+    for path in ["pyproject.toml", "constraints.txt", "deploy/healthcheck.py", *(f"{p}/__init__.py" for p in packages)]:
         assert _dockerignore_keeps(path), f".dockerignore drops {path}"
     local = [".venv/bin/python", ".git/HEAD", ".upskill/upskill.db", "tests/conftest.py", "upskill/__pycache__/x.pyc"]
     for path in local:
