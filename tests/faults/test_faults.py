@@ -118,6 +118,30 @@ def test_worker_killed_mid_stream_and_restarted(settings, tmp_path):
         second.stop()
 
 
+def test_a_graceful_stop_mid_stream_sends_every_recommendation_it_stored(settings, tmp_path):
+    evs = events(2000)
+    produce(settings, evs)
+    worker = WorkerProcess(settings, tmp_path / "w.log").start()
+    try:
+        wait_for(lambda: stored(settings)[0] >= 300, 120, "the worker to be mid-stream", worker)
+    finally:
+        worker.stop()  # SIGTERM while batches are being published
+    total, _ = stored(settings)
+    assert total < len(evs), "the stop must happen mid-stream for this test to mean anything"
+    store = Store(settings.database.url, run_migrations=False)
+    with store.session() as s:
+        kept = set(s.scalars(select(RecommendationRow.event_id)))
+        unsent = s.scalar(select(func.count()).select_from(RecommendationRow)
+                          .where(RecommendationRow.published.is_(False)))
+    store.dispose()
+    assert unsent == 0, "a stored recommendation was left for the next start to send"
+    tail = TopicTail(settings, settings.kafka.topics.recommendations)
+    wait_for(lambda: {json.loads(r.value)["event_id"] for r in tail.poll()} >= kept, 30,
+             "every stored recommendation on the topic")
+    tail.close()
+    assert "delivering a batch failed" not in worker.log()
+
+
 def test_broker_paused_during_api_writes(settings, broker, tmp_path):
     worker = WorkerProcess(settings, tmp_path / "w.log").start()
     evs = events(40)
