@@ -55,7 +55,6 @@ class WorkerRuntime(mode.Service):
         logger.info("worker ready: catalogue %s (%d offerings)", parts.recommender.catalog.version,
                     len(parts.recommender.catalog))
 
-
     async def on_stop(self) -> None:
         """Let the batches being published finish before the publisher stops (it stops after this): a graceful
         stop then leaves no stored recommendation unsent for the next start to resend."""
