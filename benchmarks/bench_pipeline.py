@@ -127,13 +127,17 @@ def run_pipeline(settings: Settings, events: Sequence[AssessmentCompleted], work
     """Saturate the ready worker with the events; throughput and per-event latency from record timestamps.
 
     Also the CPU each event cost the worker processes (and the broker, given its pid) from the burst until
-    every recommendation was marked sent, to compare with ``recommend``'s ``cpu_ms_per_event``.
+    every recommendation was marked sent, and this process producing it, to compare with ``recommend``'s
+    ``cpu_ms_per_event``.
     """
     pids = {"workers": worker.worker_pids()} | ({"broker": [broker_pid]} if broker_pid else {})
     before = {name: sum(cpu_s(p) for p in group) for name, group in pids.items()}
+    producing = time.process_time()
     produced = produce_events(settings, events)
+    producing = time.process_time() - producing
     wait_until_published(settings, list(produced), worker, timeout_s)
     used = {name: sum(cpu_s(p) for p in group) - before[name] for name, group in pids.items()}
+    used["producer"] = producing
     done = read_recommendations(settings, set(produced), worker, timeout_s)
     latencies = sorted(float(done[eid] - ts) for eid, ts in produced.items())
     span_ms = max(done[eid] for eid in produced) - min(produced.values())

@@ -86,7 +86,6 @@ class BenchRun:
 
     def __init__(self, base: Settings, sizes: Sizes, quick: bool, work: Path, broker: EmbeddedBroker) -> None:
         self.base, self.sizes, self.quick, self.work, self.broker = base, sizes, quick, work, broker
-        self.bootstrap = broker.bootstrap
         self.out: dict[str, Any] = {}
         self.seconds: dict[str, float] = {}
 
@@ -97,10 +96,10 @@ class BenchRun:
 
     def run(self) -> dict[str, Any]:
         t0 = time.monotonic()
-        pipeline = WorkerProcess(bench_settings(self.base, self.bootstrap, self.work, "pipeline"),
+        pipeline = WorkerProcess(bench_settings(self.base, self.broker.bootstrap, self.work, "pipeline"),
                                  self.work / "worker-pipeline.log",
                                  UPSKILL_WORKER__PROCESSES=str(self.sizes.pipeline_processes)).start()
-        large = WorkerProcess(bench_settings(self.base, self.bootstrap, self.work, "large"),
+        large = WorkerProcess(bench_settings(self.base, self.broker.bootstrap, self.work, "large"),
                             self.work / "worker-large.log")
         cached = cached_snapshots(self.base.cache_dir, self.base.model.name, self.sizes.large_catalog, self.quick)
         if cached:  # start it now: it loads the snapshot while this process loads the model

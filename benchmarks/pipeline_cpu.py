@@ -17,7 +17,6 @@ import argparse
 import json
 import os
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
 from upskill.broker import EmbeddedBroker
-from upskill.processes import WorkerProcess, cpu_s
+from upskill.processes import WorkerProcess
 from upskill.runtime import make_recommender, settle_heap
 from upskill.settings import Settings
 
@@ -41,17 +40,10 @@ def run(events: int, processes: int) -> dict[str, object]:
             try:
                 worker.wait_ready()
                 bench_pipeline.run_pipeline(settings, assessment_events(40, seed=9), worker)  # warm-up
-                pids = worker.worker_pids()
-                before = {pid: cpu_s(pid) for pid in [*pids, broker.proc.pid]}  # type: ignore[union-attr]
-                produce0 = time.process_time()
-                produced = bench_pipeline.produce_events(settings, workload)
-                produce_s = time.process_time() - produce0
-                bench_pipeline.wait_until_published(settings, list(produced), worker, 600)
-                used = {pid: cpu_s(pid) - was for pid, was in before.items()}
-                done = bench_pipeline.read_recommendations(settings, set(produced), worker, 600)
+                figures = bench_pipeline.run_pipeline(settings, workload, worker, 600,
+                                                      broker_pid=broker.proc.pid)  # type: ignore[union-attr]
             finally:
                 worker.stop()
-    span_s = (max(done.values()) - min(produced.values())) / 1000
     rec = make_recommender(base)
     with rec.catalog.lock:
         rec.features()
@@ -59,11 +51,9 @@ def run(events: int, processes: int) -> dict[str, object]:
     for event in assessment_events(40, seed=9):
         rec.recommend(event)
     recommend_ms = time_calls(partial(rec.recommend, adjustments={}), workload[::2])["cpu_ms_per_event"]
-    per_event = {name: round(seconds * 1000 / events, 3) for name, seconds in (
-        ("workers", sum(used[p] for p in pids)), ("broker", used[broker.proc.pid]),  # type: ignore[union-attr]
-        ("producer", produce_s))}
+    per_event = figures["cpu_ms_per_event"]
     return {
-        "events": events, "processes": processes, "events_per_s": round(events / span_s, 1),
+        "events": events, "processes": processes, "events_per_s": figures["events_per_s"],
         "cpu_ms_per_event": per_event | {"all": round(sum(per_event.values()), 3)},
         "recommend_in_process_cpu_ms": round(recommend_ms, 3),
         "workers_beyond_recommend_ms": round(per_event["workers"] - recommend_ms, 3),

@@ -34,7 +34,7 @@ class WorkerRuntime(mode.Service):
         self.processor: AssessmentProcessor | None = None
         self.follower: CatalogFollower | None = None
         self.publisher = BatchPublisher(settings.kafka)
-        self.deliveries: set[asyncio.Future[None]] = set()  # batches being published
+        self.delivering: asyncio.Future[None] | None = None  # the batch being published (at most one)
         self.ready = asyncio.Event()
 
     async def on_start(self) -> None:
@@ -58,10 +58,10 @@ class WorkerRuntime(mode.Service):
     async def on_stop(self) -> None:
         """Let the batches being published finish before the publisher stops (it stops after this): a graceful
         stop then leaves no stored recommendation unsent for the next start to resend."""
-        if self.deliveries:
-            _, pending = await asyncio.wait(self.deliveries, timeout=self.settings.kafka.session_timeout_s)
+        if self.delivering is not None and not self.delivering.done():
+            _, pending = await asyncio.wait({self.delivering}, timeout=self.settings.kafka.session_timeout_s)
             if pending:
-                logger.warning("stopping with %d batch(es) unpublished; the next start sends them", len(pending))
+                logger.warning("stopping with a batch unpublished; the next start sends it")
 
 
 def _build_features(recommender: Recommender) -> None:
@@ -159,9 +159,7 @@ def create_app(settings: Settings) -> faust.App:
             result = await asyncio.to_thread(processor.process, batch)
             if delivering is not None:
                 await delivering  # in order, and at most one batch in flight
-            delivering = asyncio.ensure_future(deliver(processor, result, events, started))
+            delivering = runtime.delivering = asyncio.ensure_future(deliver(processor, result, events, started))
             delivering.add_done_callback(_report_failure)
-            runtime.deliveries.add(delivering)
-            delivering.add_done_callback(runtime.deliveries.discard)
 
     return app

@@ -56,9 +56,9 @@ class BatchPublisher(mode.Service):
         for partition, group in by_partition.items():
             batch = producer.create_batch()
             for record in group:
-                if batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
-                    acks.append(await producer.send_batch(batch, topic, partition=partition))  # full: the next
-                    batch = producer.create_batch()  # an empty batch takes any record, however large
-                    batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers)
+                # full: send it and start the next, which takes the record (an empty batch takes any size)
+                while batch.append(key=record.key, value=record.value, timestamp=None, headers=record.headers) is None:
+                    acks.append(await producer.send_batch(batch, topic, partition=partition))
+                    batch = producer.create_batch()
             acks.append(await producer.send_batch(batch, topic, partition=partition))
         await asyncio.gather(*acks)
