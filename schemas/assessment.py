@@ -23,6 +23,13 @@ class Consent(_Open):
     share_with_counsellor: bool = Field(False, description="Without it no counsellor sees this learner.")
 
 
+class Residence(_Open):
+    country: str = Field(..., pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.", examples=["FR"])
+    region: str | None = Field(
+        None, max_length=128, description="Commune, canton, département, Land or province.", examples=["Moselle"]
+    )
+
+
 class Learner(_Open):
     id: str = Field(
         ..., min_length=1, max_length=128, description="Pseudonymous learner id.", examples=["lrn-7f3a9c"]
@@ -35,6 +42,12 @@ class Learner(_Open):
     counsellor_id: str | None = None
     consent: Consent = Field(default_factory=Consent)
     age: int | None = Field(None, ge=0, le=130, description="Optional: lets age-bound offers be matched.")
+    residence: Residence | None = Field(
+        None,
+        description="Where the learner lives; absent: the deployment's home country. Decides which in-person "
+        "offerings they can reach and which national schemes they may join.",
+        examples=[{"country": "FR", "region": "Moselle"}],
+    )
 
     @field_validator("languages")
     @classmethod

@@ -11,8 +11,16 @@ from schemas.framework import load_framework
 OfferingStatus = Literal["active", "ended", "planned", "pilot", "announced"]
 Audience = Literal[
     "citizens", "jobseekers", "employees", "seniors", "youth", "parents", "smes", "public_servants",
-    "teachers", "refugees", "managers", "it_staff", "students", "volunteers", "people_with_disabilities",
+    "teachers", "refugees", "managers", "it_staff", "students", "volunteers", "people_with_disabilities", "trainers",
 ]
+# What the learner gets (``../shared/catalog/README.md``): training, or a service that is not a course.
+LEARNING_KINDS = (
+    "course", "module", "project", "programme", "academy", "bootcamp", "workshop", "learning_track",
+    "course_stream", "admission",
+)
+SERVICE_KINDS = (
+    "self_assessment", "assessment", "diagnostic", "advice", "helpline", "guide", "event", "talk", "catalogue_area",
+)
 OFFERING_ID_PATTERN = r"^[a-z0-9][a-z0-9._-]{0,127}$"
 
 
@@ -22,6 +30,13 @@ class Cost(BaseModel):
     free: bool | None = Field(None, description="true / false / null (unknown).")
     amount_eur: float | None = Field(None, ge=0)
     note: str | None = None
+
+
+class Location(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    country: str = Field(..., pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2.", examples=["LU"])
+    region: str | None = Field(None, max_length=128, description="Commune, canton, département, Land or province.")
 
 
 class Offering(BaseModel):
@@ -35,7 +50,10 @@ class Offering(BaseModel):
     title: str = Field(..., min_length=1, max_length=300)
     url: str | None = None
     description: str = Field("", max_length=10_000)
-    kind: str = Field("course", min_length=1, examples=["course", "module", "programme"])
+    kind: str = Field(
+        "course", min_length=1, max_length=64, examples=["course", "module", "programme", "advice", "guide"],
+        description="Learning: " + ", ".join(LEARNING_KINDS) + ". Not a course: " + ", ".join(SERVICE_KINDS) + ".",
+    )
     status: OfferingStatus = "active"
     competences: list[str] = Field(default_factory=list, description="DigComp 2.2 codes developed, main subject first.")
     level_min: int | None = Field(None, ge=1, le=8)
@@ -43,6 +61,10 @@ class Offering(BaseModel):
     format: Literal["online", "in_person", "blended"] | None = None
     self_paced: bool | None = None
     format_note: str | None = None
+    location: Location | None = Field(
+        None, description="Where in-person and blended sessions take place; online: the provider's base; "
+        "null: not tied to a place."
+    )
     duration_hours: float | None = Field(None, gt=0, le=10_000)
     languages: list[str] = Field(default_factory=list, description="ISO 639-1 teaching languages.")
     cost: Cost = Field(default_factory=Cost)

@@ -45,6 +45,22 @@ class Item(BaseModel):
     funding: list[FundingHint] = Field(default_factory=list)
 
 
+class SupportItem(BaseModel):
+    """A service beside the training path: help nearby, pages to read first, a check of one's organisation."""
+
+    offering_id: str
+    title: str = ""
+    provider: str = ""
+    kind: str = Field(..., description="The offering's kind (a service: advice, helpline, guide, ...).",
+                      examples=["advice", "guide", "diagnostic"])
+    reason: str = Field(..., description="Why it is proposed, in plain words.", examples=["help nearby"])
+    addresses: list[str] = Field(default_factory=list, description="Gap competences it helps with.")
+    url: str | None = None
+    format: str | None = None
+    languages: list[str] = Field(default_factory=list)
+    free: bool | None = None
+
+
 class PathStep(BaseModel):
     offering_id: str
     order: int = Field(..., ge=1)
@@ -95,6 +111,11 @@ class RecommendationGenerated(BaseModel):
     status: RecommendationStatus = "pending_review"
     model: ModelInfo
     catalog_version: str = Field(..., description="Version of the catalogue the ranking used.")
+    support: list[SupportItem] = Field(
+        default_factory=list,
+        description="Services beside the path (advice desks, helplines, guides, diagnostics), each with its reason; "
+        "they never take a training slot.",
+    )
     notes: list[str] = Field(default_factory=list, description="What the learner should know, in words.")
     rejected: list[Rejection] = Field(
         default_factory=list,
