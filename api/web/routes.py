@@ -26,6 +26,7 @@ from api.web.pages import PAGE_ROLES, STATUSES, Page, guard, page_for, redirect,
 from api.web.session import PATH, Session, clear_session
 from schemas.errors import UpskillError
 from schemas.framework import load_framework
+from schemas.offering import SERVICE_KINDS
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix=PATH, include_in_schema=False)
@@ -111,7 +112,7 @@ def _detail(page: Page, view: people.RecommendationView, status_code: int = 200,
     done = page.request.query_params.get("done")
     return render(
         page, "recommendation.html", status_code, view=view, rec=rec, chart=Markup(chart),  # noqa: S704 - escaped in chart.py
-        steps=sorted(rec.path.steps, key=lambda s: s.order), error=error,
+        steps=sorted(rec.path.steps, key=lambda s: s.order), kinds=SERVICE_KINDS, error=error,
         done=t(f"done_{done}") if done in {"approve", "reject", "edit"} else None,
     )
 

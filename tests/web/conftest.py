@@ -15,7 +15,7 @@ from api.keys import create_user
 from api.main import create_app
 from recommender import Recommender
 from schemas.assessment import AssessmentCompleted
-from schemas.recommendation import RecommendationGenerated
+from schemas.recommendation import RecommendationGenerated, SupportItem
 from tests.conftest import example_event
 from upskill.broker import free_port, wait_for_port
 from upskill.settings import Settings
@@ -42,15 +42,20 @@ def page_settings(tmp: Path) -> Settings:
 
 def seed(
     store: Store, recommender: Recommender, learner_id: str, counsellor_id: str = COUNSELLOR_ID,
-    consent: bool = True, campaign: str = "NTAC-2025",
+    consent: bool = True, campaign: str = "NTAC-2025", support: list[SupportItem] | None = None,
 ) -> RecommendationGenerated:
-    """Store a real recommendation for a learner assigned to ``counsellor_id`` (the digcomp contract example)."""
+    """Store a real recommendation for a learner assigned to ``counsellor_id`` (the digcomp contract example).
+
+    ``support``, when given, replaces the support list the recommender made.
+    """
     raw = example_event("digcomp")
     raw["event_id"] = str(uuid.uuid4())
     raw["learner"].update(id=learner_id, counsellor_id=counsellor_id, consent={"share_with_counsellor": consent})
     raw["assessment"].update(id=f"asm-{learner_id}", campaign=campaign)
     event = AssessmentCompleted.model_validate(raw)
     rec = recommender.recommend(event)
+    if support is not None:
+        rec = rec.model_copy(update={"support": support})
     assert store.save([(event, rec)]) == [str(event.event_id)]
     return rec
 

@@ -9,6 +9,7 @@ import pytest
 
 from api.web.i18n import LABELS, LANGUAGES, choose_language, parse_accept_language, translator
 from api.web.pages import ROLES, STATUSES
+from schemas.offering import SERVICE_KINDS
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "api" / "templates"
 
@@ -32,9 +33,10 @@ def test_every_label_the_templates_use_exists():
         used |= set(re.findall(r"""\bt\(\s*["'](\w+)["']\s*[,)]""", template.read_text()))
     assert used, "no label found in the templates"
     assert used <= set(LABELS["en"]), used - set(LABELS["en"])
-    # Labels built from data: every status and review action has one.
+    # Labels built from data: every status, review action, role and service kind has one.
     dynamic = {f"status_{s}" for s in STATUSES} | {f"action_{a}" for a in ("approve", "reject", "edit")}
     dynamic |= {f"role_{r}" for r in ROLES}
+    dynamic |= {f"kind_{k}" for k in SERVICE_KINDS}
     assert dynamic <= set(LABELS["en"])
 
 

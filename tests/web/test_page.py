@@ -11,6 +11,7 @@ from api import people
 from api.auth import Principal
 from api.main import create_app
 from catalog_ingest.seed import load_offerings
+from schemas.recommendation import SupportItem
 from tests.web.conftest import ADMIN_TOKEN, COUNSELLOR_ID, new_key, page_settings, seed
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
@@ -206,3 +207,45 @@ def test_any_catalogue_offering_can_be_added(client, recommender):
     assert [s.offering_id for s in view.recommendation.path.steps][-1] == extra.id
     assert view.audit[-1].changes["added"] == [extra.id]
     assert view.audit[-1].note == "asked for it"
+
+
+SUPPORT = [
+    SupportItem(offering_id="desk-esch", title="Digital help desk", provider="Ville d’Esch", kind="advice",
+                reason="help nearby", addresses=["1.1", "2.1"], url="https://example.lu/desk"),
+    SupportItem(offering_id="guide-safe", title="Staying safe online", provider="BEE SECURE", kind="guide",
+                reason="read this first", url="javascript:alert(1)"),
+]
+
+
+def _support_section(page: str) -> str:
+    start = page.index('<section aria-labelledby="support-title"')
+    return page[start:page.index("</section>", start)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "labels"),
+    [
+        ("en", "Support beside the path", ["Provider", "Kind", "advice", "guide", "Reason", "Helps with"]),
+        ("fr", "Soutien à côté du parcours", ["Organisme", "Type", "conseil", "guide", "Raison", "Aide pour"]),
+        ("de", "Unterstützung neben dem Lernpfad", ["Anbieter", "Art", "Beratung", "Leitfaden", "Grund", "Hilft bei"]),
+    ],
+)
+def test_the_support_beside_the_path_is_listed_in_the_page_language(client, recommender, lang, heading, labels):
+    rec = seed(client.app.state.store, recommender, f"lrn-support-{lang}", support=SUPPORT)
+    sign_in(client, ADMIN_TOKEN)
+    page = client.get(f"/counsellor/recommendations/{rec.recommendation_id}", params={"lang": lang}).text
+    assert page.index('id="path-title"') < page.index('id="support-title"') < page.index('id="items-title"')
+    section = _support_section(page)
+    assert f'<h2 id="support-title">{heading}</h2>' in section
+    assert re.findall(r'<li class="support-item" data-offering="([^"]+)"', section) == ["desk-esch", "guide-safe"]
+    assert re.search(r'<a href="https://example.lu/desk"[^>]*>Digital help desk</a>', section)
+    assert "javascript:" not in section and "Staying safe online" in section  # shown, but not as a link
+    for text in ["Ville d’Esch", "BEE SECURE", "help nearby", "read this first", "1.1, 2.1", *labels]:
+        assert text in section, text
+
+
+def test_no_support_section_without_support(client, recommender):
+    rec = seed(client.app.state.store, recommender, "lrn-no-support", support=[])
+    sign_in(client, ADMIN_TOKEN)
+    page = client.get(f"/counsellor/recommendations/{rec.recommendation_id}").text
+    assert 'id="support-title"' not in page and "Support beside the path" not in page

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -22,6 +23,16 @@ def _pix_events() -> list[AssessmentCompleted]:
     data = resources.files("upskill.examples").joinpath("pix-profiles-collection.csv").read_bytes()
     options = ImportOptions(role="jobseeker-employability", languages=("fr", "de", "en"), status="jobseeker")
     return import_pix_profiles(decode_export(data), DEMO_PSEUDONYM_KEY.encode(), options).events
+
+
+def _show_support(console: Console, rec: RecommendationGenerated) -> None:
+    """The services beside the path, one line each: title, provider, kind, reason (nothing when there are none)."""
+    if not rec.support:
+        return
+    console.print("  Support beside the path:")
+    for s in rec.support:
+        line = " — ".join(part for part in (s.title or s.offering_id, s.provider) if part)
+        console.print(f"    {escape(line)} [dim]({escape(s.kind)})[/]: {escape(s.reason)}", soft_wrap=True)
 
 
 def _show(console: Console, rec: RecommendationGenerated, label: str) -> None:
@@ -39,6 +50,7 @@ def _show(console: Console, rec: RecommendationGenerated, label: str) -> None:
     steps = " → ".join(s.offering_id for s in rec.path.steps) or "(empty)"
     console.print(f"  path: {steps}  [dim]({rec.path.total_hours:g} h known"
                   f"{', uncovered: ' + ', '.join(rec.path.uncovered) if rec.path.uncovered else ''})[/]")
+    _show_support(console, rec)
     if rec.items:
         console.print(f"  why #1: {rec.items[0].why}", soft_wrap=True)
     console.print()
