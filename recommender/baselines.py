@@ -43,7 +43,7 @@ class Baselines:
     def _top(self, scores: np.ndarray, event: AssessmentCompleted, constrained: bool) -> list[str]:
         scores = scores.astype(float).copy()
         if constrained:
-            view = self.rec._view(self.f, LearnerProfile.from_event(event))
+            view = self.rec._view(self.f, LearnerProfile.from_event(event, self.rec.home))
             scores[view.rejected] = -np.inf
         order = np.lexsort((np.arange(len(scores)), -scores))
         return [self.f.ids[i] for i in order[:TOP_K] if np.isfinite(scores[i]) and scores[i] > 0]

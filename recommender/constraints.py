@@ -20,12 +20,18 @@ from typing import Any
 
 import numpy as np
 
+from recommender.kinds import kind_of
 from recommender.memo import kept, read_only
+from recommender.places import DEFAULT_HOME, load_places
 from schemas.assessment import AssessmentCompleted
+from schemas.framework import load_framework
 from schemas.offering import Offering
 
 SENIOR_AGE = 60
 ADULT_AGE = 18
+_IN_WORK = (None, "employee", "self-employed")
+_LEAD_WORDS = ("owner", "manager")  # in a target role's id, title or audience: leads an organisation
+_TRAINER_WORDS = ("trainer", "teacher", "multiplier")  # ... trains others
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
@@ -44,11 +50,23 @@ class LearnerProfile:
     max_hours: float | None
     has_organisation: bool
     role: str | None = None
+    country: str = DEFAULT_HOME  # where the learner lives
+    reach: frozenset[str] = frozenset({DEFAULT_HOME})  # countries whose in-person sessions they can attend
+    leads_organisation: bool = False  # an SME owner or manager (by status or target role)
+    trains_others: bool = False  # their target role says they train others
 
     @classmethod
-    def from_event(cls, event: AssessmentCompleted) -> LearnerProfile:
-        """The profile of the learner of an assessment event."""
+    def from_event(cls, event: AssessmentCompleted, home: str = DEFAULT_HOME) -> LearnerProfile:
+        """The profile of the learner of an assessment event; ``home`` is where a learner lives who does not say
+        (the deployment's country)."""
         prefs = event.preferences
+        residence = event.learner.residence
+        country, region = (residence.country, residence.region) if residence else (home, None)
+        role = event.target.role if event.target else None
+        words = ""
+        if role:
+            found = load_framework().role(role)
+            words = f"{found.id} {found.title} {found.audience}".lower()
         langs = set(event.learner.languages)
         if prefs and prefs.languages:
             pref_langs = {lang.lower() for lang in prefs.languages}
@@ -61,27 +79,37 @@ class LearnerProfile:
             free_only=bool(prefs and prefs.cost == "free"),
             max_hours=prefs.max_hours if prefs else None,
             has_organisation=bool(event.learner.organisation_id),
-            role=event.target.role if event.target else None,
+            role=role,
+            country=country,
+            reach=load_places().reach(country, region),
+            leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
+            trains_others=any(w in words for w in _TRAINER_WORDS),
         )
 
     def admitted_audience_bits(self) -> int:
         """The restricted audience tags this learner visibly belongs to, as bits."""
         return sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](self))
 
-    def is_adult(self) -> bool:
-        """Visibly an adult: by age, or by a status only adults hold."""
-        if self.age is not None:
-            return self.age >= ADULT_AGE
-        return self.status not in (None, "student")
+    def is_minor(self) -> bool:
+        """Known to be under age (an unknown age is an adult's)."""
+        return self.age is not None and self.age < ADULT_AGE
 
 
 # ---- audience: a tag either admits everyone (absent here) or only learners who visibly belong to it ----
 AUDIENCE_RULES: dict[str, Callable[[LearnerProfile], bool]] = {
-    "youth": lambda p: not p.is_adult(),  # youth-only offers are for minors (eval README: not for an adult)
+    # youth-only offers are for minors: a learner whose age is unknown is not known to be one
+    "youth": lambda p: p.is_minor(),
     "jobseekers": lambda p: p.status == "jobseeker",
-    "seniors": lambda p: p.status == "retired" or (p.age is not None and p.age >= SENIOR_AGE),
+    "seniors": lambda p: p.status == "retired",  # by status: a 62-year-old still at work is not a senior learner
     "students": lambda p: p.status == "student",
     "teachers": lambda p: False,  # nothing in an assessment shows a teacher's post
+    # trainings for the workforce (an employer's staff, its IT team, its managers): for people in work, as far as
+    # the status says (a learner who does not give one is not ruled out)
+    "employees": lambda p: p.status in (None, "employee"),
+    "public_servants": lambda p: p.status in (None, "employee"),
+    "it_staff": lambda p: p.status in _IN_WORK,
+    "managers": lambda p: p.status in _IN_WORK,
+    "smes": lambda p: p.status in _IN_WORK,
 }
 
 
@@ -107,7 +135,7 @@ def _age_range_fails(p: LearnerProfile, m: re.Match[str]) -> bool:
     low, high = int(m.group(1)), int(m.group(2))
     if p.age is not None:
         return not low <= p.age <= high
-    return high < ADULT_AGE and p.is_adult()  # a children's age group, and the learner is visibly an adult
+    return high < ADULT_AGE  # a children's age group, and nothing says the learner is a child
 
 
 REQUIREMENT_RULES: tuple[RequirementRule, ...] = (
@@ -158,6 +186,11 @@ class OfferingFacts:
     format: np.ndarray  # index into FORMATS, -1 unknown
     duration: np.ndarray  # NaN when unknown
     audience_bits: np.ndarray  # int64, one bit per restricted tag of an offering open to no one else
+    place: np.ndarray  # index into ``countries`` of where in-person / blended sessions are, -1 online or unknown
+    scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
+    multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
+    for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
+    countries: list[str]
     requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
@@ -171,6 +204,12 @@ class OfferingFacts:
         langs = sorted({lang for o in offerings for lang in o.languages})[:63]
         index = {lang: i for i, lang in enumerate(langs)}
         reqs = [requirement_kinds(o) for o in offerings]
+        places = load_places()
+        schemes = [places.service_of(o.provider, o.requirements) for o in offerings]
+        sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
+                 for o in offerings]
+        countries = sorted({c for c in sites if c} | {s.country for s in schemes if s})
+        where = {c: i for i, c in enumerate(countries)}
         return cls(
             offerings=offerings,
             active=np.array([o.status == "active" for o in offerings], dtype=bool),
@@ -181,6 +220,11 @@ class OfferingFacts:
             format=np.array([FORMATS.index(o.format) if o.format else -1 for o in offerings], dtype=np.int8),
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
             audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
+            place=np.array([where.get(c, -1) for c in sites], dtype=np.int16),
+            scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
+            multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
+            for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),
+            countries=countries,
             requirements=reqs,
             requirement_groups=_requirement_groups(reqs),
             lang_index=index,
@@ -214,6 +258,37 @@ def _format_rejects(f: OfferingFacts, formats: frozenset[str]) -> np.ndarray | N
         return None
     ok = np.array([x in formats for x in FORMATS] + [True])  # index -1 (unknown) is the last: admitted
     return ~ok[f.format]
+
+
+def _place_rejects(f: OfferingFacts, reach: frozenset[str]) -> np.ndarray:
+    ok = np.array([c in reach for c in f.countries] + [True])  # index -1 (online, or no place known): reachable
+    return ~ok[f.place]
+
+
+def _place_reason(o: Offering, p: LearnerProfile) -> str:
+    where = f"{o.location.region} ({o.location.country})" if o.location and o.location.region else \
+        (o.location.country if o.location else "?")
+    how = "in person" if o.format == "in_person" else "blended, with sessions"
+    return f"{how} in {where}; the learner lives in {p.country}"
+
+
+def _registration_rejects(f: OfferingFacts, reading: tuple[bool, str]) -> np.ndarray | None:
+    jobseeker, country = reading
+    if not (f.scheme >= 0).any():
+        return None
+    mine = f.countries.index(country) if jobseeker and country in f.countries else -2
+    return (f.scheme >= 0) & (f.scheme != mine)
+
+
+def _registration_reason(o: Offering, p: LearnerProfile) -> str:
+    places = load_places()
+    svc = places.service_of(o.provider, o.requirements)
+    name = svc.name if svc else "the employment service"
+    if p.status != "jobseeker":
+        return f"for jobseekers registered with {name}; the learner is not a jobseeker"
+    home = places.services.get(p.country)
+    where = f" (they register with {home.name})" if home else ""
+    return f"for jobseekers registered with {name}; the learner lives in {p.country}{where}"
 
 
 def _requirement_groups(
@@ -282,10 +357,25 @@ RULES: dict[str, Rule] = {
         lambda f, hours: (f.duration > hours) if hours is not None else None,  # unknown (NaN): no
         lambda o, p: f"{o.duration_hours:g} h is above the learner's maximum of {p.max_hours:g} h",
     ),
+    "place": Rule(lambda f, p: p.reach, _place_rejects, _place_reason),
     "audience": Rule(
         lambda f, p: p.admitted_audience_bits(),
         _audience_rejects,
         lambda o, p: f"reserved for {', '.join(sorted(o.audience))}, which the learner visibly is not",
+    ),
+    "registration": Rule(
+        lambda f, p: (p.status == "jobseeker", p.country), _registration_rejects, _registration_reason,
+    ),
+    "multiplier": Rule(
+        lambda f, p: p.trains_others,
+        lambda f, trains: None if trains else f.multiplier,
+        lambda o, p: "a training for trainers (multipliers); the learner's target does not say they train others",
+    ),
+    "kind": Rule(
+        lambda f, p: p.leads_organisation,
+        lambda f, leads: None if leads else f.for_leads,
+        lambda o, p: f"a {o.kind.replace('_', ' ')} of an organisation, for SME owners and managers; the learner "
+        f"is {'an ' + p.status if p.status == 'employee' else 'not one'}",
     ),
     "requirement": Rule(
         _failed_requirements,

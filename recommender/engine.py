@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import numpy as np
 
 from embeddings import Embedder
+from recommender import weights
 from recommender.catalog import Catalog
 from recommender.constraints import LearnerProfile
 from recommender.explain import about, gap_text, rivals, why
@@ -22,9 +23,11 @@ from recommender.features import CatalogFeatures
 from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
+from recommender.kinds import kind_of
 from recommender.memo import kept
 from recommender.paths import build_path, resolve
-from recommender.ranking import PARTS, Adjustments, Candidate, GapArrays, Scored, score_all, select
+from recommender.places import DEFAULT_HOME
+from recommender.ranking import PARTS, Adjustments, Candidate, GapArrays, Scored, score_all, select, support
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
 from recommender.signals import Tables
 from recommender.views import FactCodes, ProfileView, build_view
@@ -57,9 +60,11 @@ def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
 
 
 Ruled = tuple[str, str, str]  # a ruled-out offering: (offering id, rule, reason)
+Helping = tuple[str, tuple[int, ...]]  # a service of the support list: (offering id, positions of its gaps)
+MAX_SUPPORT = 3
 
 
-def _pack(chosen: list[Candidate], rejected: list[Ruled]) -> tuple:
+def _pack(chosen: list[Candidate], rejected: list[Ruled], helping: list[Helping]) -> tuple:
     """A ranking as the cache keeps it: plain tuples of plain values, which the garbage collector stops tracking
     after one look (a named tuple it keeps tracking).
 
@@ -67,13 +72,13 @@ def _pack(chosen: list[Candidate], rejected: list[Ruled]) -> tuple:
     hundred tracked objects: every full collection walked the whole cache, pauses of 150-230 ms every thousand
     or so events in a long-running worker (``benchmarks/README.md``).
     """
-    return tuple(map(tuple, chosen)), tuple(rejected)
+    return tuple(map(tuple, chosen)), tuple(rejected), tuple(helping)
 
 
-def _unpack(packed: tuple) -> tuple[list[Candidate], list[Ruled]]:
+def _unpack(packed: tuple) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
     """:func:`_pack` undone (gap positions hold for any request with equal gaps: the cache key)."""
-    chosen, rejected = packed
-    return [Candidate._make(c) for c in chosen], list(rejected)
+    chosen, rejected, helping = packed
+    return [Candidate._make(c) for c in chosen], list(rejected), list(helping)
 
 
 class Recommender:
@@ -98,6 +103,7 @@ class Recommender:
         max_items: int = 10,
         semantic_k: int = 30,
         shortlist_above: int = EXHAUSTIVE_UP_TO,
+        home: str = DEFAULT_HOME,
     ) -> None:
         self.catalog = catalog
         self.framework = framework or load_framework()
@@ -105,11 +111,13 @@ class Recommender:
         self.max_items = max_items
         self.semantic_k = semantic_k
         self.shortlist_above = shortlist_above
+        self.home = home
         self.model_info = ModelInfo(embedding_model=embedder.name, ranker=RANKER_VERSION)
         codes = sorted(self.framework.competences)
         vecs = embedder.encode([self.framework.competences[c].descriptor for c in codes])
         self.gap_vectors: dict[str, np.ndarray] = dict(zip(codes, vecs, strict=True))
         self._features: CatalogFeatures | None = None
+        self._weighed = -1  # the weights version the tables were built with
         self._shortlists = Shortlists(None)
         self._tables: Tables | None = None
         self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.intp))
@@ -120,17 +128,21 @@ class Recommender:
         self._funding: dict[tuple[str, str | None, bool], list[FundingHint]] = {}
 
     def features(self) -> CatalogFeatures:
-        """The catalogue's arrays, rebuilt when the catalogue's content version changes."""
+        """The catalogue's arrays, rebuilt when the catalogue's content version changes; the ranking tables
+        also when the weights change (:func:`recommender.weights.use`)."""
         if self._features is None or self._features.version != self.catalog.version:
             self._features = CatalogFeatures.build(self.catalog, self.gap_vectors, self.semantic_k)
+            self._weighed = -1
+            logger.info("ranking features built for catalogue version %s", self._features.version)
+        if self._weighed != weights.VERSION[0]:
             self._tables = Tables.build(self._features)
             self._shortlists = Shortlists.build(self._features, self._tables, self.shortlist_above)
             self._codes = FactCodes.build(self._features)
             self._views.clear()
             self._cards.clear()
             self._funding.clear()
+            self._weighed = weights.VERSION[0]
             release_free_heap()  # the build's temporaries
-            logger.info("ranking features built for catalogue version %s", self._features.version)
         return self._features
 
     def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> ProfileView:
@@ -158,17 +170,19 @@ class Recommender:
                 multiplies what the offering is worth for that gap (0 removes it for that gap, 2 doubles it).
         """
         gaps = compute_gaps(event, self.framework)
-        profile = LearnerProfile.from_event(event)
+        profile = LearnerProfile.from_event(event, self.home)
         chosen: list[Candidate] = []
         rejected: list[Ruled] = []
+        helping: list[Helping] = []
         notes: list[str] = []
         if gaps:
-            chosen, rejected = self._ranked(gaps, profile, completed or set(), adjustments)
+            chosen, rejected, helping = self._ranked(gaps, profile, completed or set(), adjustments)
         texts = [gap_text(g) for g in gaps]
         items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
         allowed = self._allowed(profile)
+        training = [off for c in chosen if not kind_of((off := self.catalog.offerings[c.offering_id]).kind).service]
         path, blocked = build_path(
-            [self.catalog.offerings[c.offering_id] for c in chosen], gaps, self.catalog, allowed,
+            training, gaps, self.catalog, allowed,
             completed=completed, hours_per_week=event.preferences.hours_per_week if event.preferences else None,
         )
         notes += [f"{oid}: its prerequisites cannot be met, so it is not in the path" for oid in sorted(blocked)]
@@ -191,6 +205,7 @@ class Recommender:
             "catalog_version": self.catalog.version,
             "notes": notes,
             "rejected": [{"offering_id": oid, "rule": rule, "reason": reason} for oid, rule, reason in rejected],
+            "support": [self._support(oid, at, gaps) for oid, at in helping],
         })
 
     def _allowed(self, profile: LearnerProfile):  # noqa: ANN202 - a predicate over offerings
@@ -200,7 +215,7 @@ class Recommender:
 
     def _ranked(
         self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
-    ) -> tuple[list[Candidate], list[Ruled]]:
+    ) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
         """:meth:`_rank`, remembered per profile and gaps while the catalogue does not change.
 
         Learners with the same constraints and the same gaps get the same ranking (Pix levels are coarse, so
@@ -213,15 +228,15 @@ class Recommender:
         packed = view.ranked.get(key)
         if packed is not None:
             return _unpack(packed)
-        chosen, rejected = self._rank(gaps, profile, completed, adjustments)
-        view.ranked[key] = _pack(chosen, rejected)
+        chosen, rejected, helping = self._rank(gaps, profile, completed, adjustments)
+        view.ranked[key] = _pack(chosen, rejected, helping)
         if len(view.ranked) > _RANKED_PER_PROFILE:
             view.ranked.pop(next(iter(view.ranked)))
-        return chosen, rejected
+        return chosen, rejected, helping
 
     def _rank(
         self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
-    ) -> tuple[list[Candidate], list[Ruled]]:
+    ) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
         f = self.features()
         view = self._view(f, profile)
         rejected = view.rejected
@@ -244,7 +259,8 @@ class Recommender:
             return view.reachable[row]
 
         chosen = select(scored, f, self.max_items, feasible)
-        return chosen, self._rejections(f, view, arrays, profile, scored, considered)
+        helping = support(scored, f, chosen, MAX_SUPPORT)
+        return chosen, self._rejections(f, view, arrays, profile, scored, considered), helping
 
     def _score(
         self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, rejected: np.ndarray, view: ProfileView,
@@ -257,7 +273,7 @@ class Recommender:
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
         scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty, adjustments, shortlist,
-                           arrays)
+                           arrays, view.nearby)
         return scored, shortlist
 
     def _rejections(
@@ -287,6 +303,18 @@ class Recommender:
             "why": why(cand, about_it, rival, texts, self.catalog),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
+        }
+
+    def _support(self, oid: str, at: tuple[int, ...], gaps: list[Gap]) -> dict:
+        """A support-list entry: the service, and why (its kind's reason, and where when it is nearby)."""
+        off = self.catalog.offerings[oid]
+        reason = kind_of(off.kind).reason or "a service beside the path"
+        if off.format in ("in_person", "blended") and off.location and off.location.region:
+            reason += f" ({off.location.region})"
+        return {
+            "offering_id": oid, "title": off.title, "provider": off.provider_name, "kind": off.kind,
+            "reason": reason, "addresses": [gaps[j].competence for j in at], "url": off.url, "format": off.format,
+            "languages": list(off.languages), "free": off.cost.free,
         }
 
     @staticmethod

@@ -3,7 +3,8 @@
 - nDCG@5 of the ranked offering ids against the graded ``relevant`` map (ideal order from the grades), mean
   over the cases that are not ``expect_empty``;
 - violations@10: items in the top 10 that are ``forbidden`` or break a hard constraint any reader of the
-  catalogue can check (checked here independently of :mod:`recommender.constraints`);
+  catalogue can check, the place of in-person sessions included (checked here independently of
+  :mod:`recommender.constraints`, with the same reachability table);
 - empty-correct: the ``expect_empty`` cases that get no items.
 """
 
@@ -17,6 +18,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from recommender.kinds import kind_of
+from recommender.places import DEFAULT_HOME, load_places
 from schemas.assessment import AssessmentCompleted
 from schemas.errors import UpskillError, describe_validation_error
 from schemas.offering import Offering
@@ -95,6 +98,10 @@ def hard_violation(off: Offering, event: AssessmentCompleted) -> str | None:
     excludes = {"youth": adult, "jobseekers": status == "employee", "seniors": status != "retired"}
     if off.audience and all(excludes.get(tag, False) for tag in off.audience):
         return "audience excludes the learner"
+    home = learner.residence
+    reach = load_places().reach(home.country, home.region) if home else {DEFAULT_HOME}
+    if off.format in ("in_person", "blended") and off.location and off.location.country not in reach:
+        return "in a country the learner cannot reach"
     return None
 
 
@@ -144,3 +151,10 @@ def evaluate(name: str, method: Method, cases: Sequence[JudgedCase], catalog: Ma
     graded = list(score.per_case.values())
     score.ndcg5 = sum(graded) / len(graded) if graded else 0.0
     return score
+
+
+def service_share(method: Method, cases: Sequence[JudgedCase], catalog: Mapping[str, Offering], k: int = 5) -> float:
+    """The share of the top-``k`` items, over all cases, whose kind is a service (not training)."""
+    shown = [oid for case in cases for oid in method(case.event)[:k]]
+    services = sum(1 for oid in shown if oid in catalog and kind_of(catalog[oid].kind).service)
+    return services / len(shown) if shown else 0.0

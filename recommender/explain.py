@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from recommender.catalog import Catalog
 from recommender.ranking import PARTS, Candidate
-from recommender.weights import WEIGHTS
+from recommender.weights import PARTS_W
 from schemas.offering import Offering
 from schemas.recommendation import Gap
 
@@ -21,9 +21,10 @@ _REASON = {
     "focus": "is more focused on these gaps",
     "audience": "is made for learners in the same situation",
     "subject": "is mainly about a more pressing gap",
+    "nearby": "takes place nearer to the learner's home",
     "certainty": "is better known to the catalogue (language, cost, duration)",
 }
-_REASON_PARTS = tuple((k, PARTS.index(k), WEIGHTS.get(k, 1.0)) for k in _REASON)
+_MADE_FOR_THEM = 1.0  # the audience part of an offering made for one of the learner's groups (signals.py)
 
 
 def practical(off: Offering) -> str:
@@ -65,13 +66,27 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
     if rival is None:
         return ""
     mine, theirs = cand.parts, rival.parts
-    part, best = "", float("-inf")
-    for k, at, weight in _REASON_PARTS:  # the largest weighted difference (the first one on ties)
-        diff = weight * (mine[at] - theirs[at])
-        if diff > best:
+    part, best = "", 0.0
+    for k in _REASON:  # the largest weighted difference in its favour (the first one on ties)
+        at = PARTS.index(k)
+        diff = PARTS_W.get(k, 1.0) * (mine[at] - theirs[at])
+        if diff > best and _true_of(k, mine[at]):
             part, best = k, diff
+    if not part:
+        return ""
     title = catalog.offerings[rival.offering_id].title
     return f" Ranked above “{title}” because it {_REASON[part]}."
+
+
+def _true_of(part: str, value: float) -> bool:
+    """Whether the reason for ``part`` says something true of the item itself, not only that its rival does
+    worse: "made for learners in the same situation" only of an offering made for one of the learner's groups,
+    "nearer to the learner's home" only of one with sessions in the learner's country."""
+    if part == "audience":
+        return value >= _MADE_FOR_THEM
+    if part == "nearby":
+        return value >= 1.0
+    return True
 
 
 def rivals(chosen: list[Candidate]) -> list[Candidate | None]:

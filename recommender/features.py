@@ -18,37 +18,12 @@ import numpy as np
 
 from recommender.catalog import Catalog
 from recommender.constraints import OfferingFacts, requirement_kinds
+from recommender.kinds import kind_of
 from schemas.offering import Audience, Offering
 
 logger = logging.getLogger(__name__)
 
-# How much of a gap a broad kind of offering is likely to teach the learner (1.0: a focused course).
 _MAX_TITLE_WORDS = 12
-KIND_FOCUS = {
-    "catalogue_area": 0.45,
-    "programme": 0.8,
-    "academy": 0.75,
-    "admission": 0.7,
-    "assessment": 0.35,
-    "course_stream": 0.85,
-    "learning_track": 0.85,
-}
-
-# An event or a series of talks (title and format name no course, workshop or session) informs more than it trains.
-EVENT_FOCUS = 0.5
-_EVENT = re.compile(r"\b(?:events?|conferences?|talks?|congress(?:es)?|summits?|fairs?|festivals?)\b", re.I)
-_TRAINING = re.compile(r"\b(?:courses?|training|workshops?|seminars?|sessions?|classes|lessons?|mooc)\b", re.I)
-
-
-def is_event(off: Offering) -> bool:
-    """An event or talks rather than training, by the words of its title and format note."""
-    words = f"{off.title} | {off.format_note or ''}"
-    return bool(_EVENT.search(words)) and not _TRAINING.search(words)
-
-
-def kind_focus(off: Offering) -> float:
-    """How much of a gap the offering's kind and delivery are likely to teach (1.0: a focused course)."""
-    return KIND_FOCUS.get(off.kind, 1.0) * (EVENT_FOCUS if is_event(off) else 1.0)
 
 
 AUDIENCE_BITS = {tag: 1 << i for i, tag in enumerate(get_args(Audience))}
@@ -96,7 +71,9 @@ class CatalogFeatures:
     centrality: np.ndarray  # (n, c) similarity relative to the offering's most similar tagged competence
     main_subject: np.ndarray  # (n,) column of the competence listed first (the offering's main subject), or -1
     retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
-    kind_focus: np.ndarray  # (n,)
+    kind_focus: np.ndarray  # (n,) how much of a gap its kind teaches (``data/kinds.json``; 1.0: a course)
+    service: np.ndarray  # (n,) bool: its kind is a service, not training
+    measures_only: np.ndarray  # (n,) bool: it measures competences (fits only the unassessed), teaches none
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
     descendants: list[np.ndarray]  # rows that are a part of row i (transitively)
     wholes: list[int]  # rows that have parts
@@ -140,7 +117,9 @@ class CatalogFeatures:
             main_subject=np.array([_main_subject(o, col) for o in offs], dtype=np.int64),
             gram=(desc @ desc.T).astype(np.float32),
             retrieved=retrieved,
-            kind_focus=np.array([kind_focus(o) for o in offs], dtype=float),
+            kind_focus=np.array([kind_of(o.kind).teaches for o in offs], dtype=float),
+            service=np.array([kind_of(o.kind).service for o in offs], dtype=bool),
+            measures_only=np.array([kind_of(o.kind).fits == "unassessed" for o in offs], dtype=bool),
             related=_families(offs, row),
             descendants=(desc_rows := _descendants(offs, row)),
             wholes=(wholes := [i for i, d in enumerate(desc_rows) if len(d)]),

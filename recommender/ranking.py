@@ -34,20 +34,11 @@ import numpy as np
 
 from recommender.features import CatalogFeatures
 from recommender.signals import LEVELS, Tables, focus, inherit_parts, level_quality, profile_similarity, subject
-from recommender.weights import (
-    DIVERSITY,
-    POOL,
-    PREREQ_STEP_COST,
-    PROFILE_SIMILARITY,
-    SERVED_STEP,
-    TOO_ADVANCED,
-    TOO_ADVANCED_LISTED,
-    WEIGHTS,
-)
+from recommender.weights import PARTS_W, POOL, SERVED_STEP, TOO_ADVANCED, TOO_ADVANCED_LISTED, W
 from schemas.recommendation import Gap
 
 Adjustments = Mapping[tuple[str, str], float]
-PARTS = (*WEIGHTS, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
+PARTS = (*PARTS_W, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
 
 
 class Candidate(NamedTuple):
@@ -120,6 +111,7 @@ def score_all(
     adjustments: Adjustments | None = None,
     candidates: np.ndarray | None = None,
     arrays: GapArrays | None = None,
+    nearby: np.ndarray | None = None,
 ) -> Scored:
     """Score every offering not ``rejected`` that addresses at least one gap (by its tags or, untagged, its text).
 
@@ -129,6 +121,8 @@ def score_all(
         arrays: :meth:`GapArrays.of` the gaps, when the caller has them.
     """
     a = arrays or GapArrays.of(f, gaps)
+    if nearby is None:
+        nearby = np.full(len(f.ids), 0.5, dtype=np.float32)
     cols, levels, pri = a.cols, a.levels, a.pri
     if candidates is None:
         weight = t.weight[:, cols]
@@ -165,16 +159,16 @@ def score_all(
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
         "coverage": 0.5 * total / a.pri_sum + 0.5 * value.max(axis=1, initial=0.0) / a.pri_max,
         "level_fit": total / np.maximum(served_priority, 1e-9),
-        "similarity": profile_similarity(f, sim, cols, pri) if PROFILE_SIMILARITY else
-        np.where(addressed, sim, -1.0).max(axis=1, initial=-1.0),
+        "similarity": profile_similarity(f, sim, cols, pri),
         "focus": focus(f, t, rows, cols, addressed),
         "audience": affinity[rows],
+        "nearby": nearby[rows],
         "subject": subject(f, rows, cols, addressed, pri, a.pri_max),
         "certainty": certainty[rows],
         # each offering to take first (a prerequisite not yet done) is a step further from the goal
-        "prerequisites": -PREREQ_STEP_COST * np.minimum(f.prereq_steps[rows], 4),
+        "prerequisites": -W["prereq_step_cost"] * np.minimum(f.prereq_steps[rows], 4),
     }
-    score = sum(WEIGHTS[k] * named[k] for k in WEIGHTS) + named["certainty"] + named["prerequisites"]
+    score = sum(w * named[k] for k, w in PARTS_W.items()) + named["certainty"] + named["prerequisites"]
     for j, name in enumerate(PARTS):
         parts[:, j] = named[name]
     return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced)
@@ -183,29 +177,57 @@ def score_all(
 def select(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool] = lambda row: True
 ) -> list[Candidate]:
-    """Greedy top-k with diversity across gaps and no whole-and-part duplicates.
+    """Greedy top-k with diversity across gaps and no whole-and-part duplicates, where a service never displaces
+    a course.
 
     The greedy pass runs over the best ``POOL * k`` candidates by score (an item further down cannot climb
-    above them by diversity alone); if too few survive the exclusions, it runs again over all of them.
+    above them by diversity alone); if too few survive the exclusions, it runs again over all of them. When a
+    service (``data/kinds.json``) is picked, the list is compared with the training-only one: every course the
+    service pushed out that works on a gap the service works on takes its place back, and the service goes.
     """
-    if len(s.rows) == 0:
-        return []
+    picked = _pick(s, f, k, feasible, np.ones(len(s.rows), dtype=bool))
+    service = f.service[s.rows]
+    if service[picked].any():
+        training = _pick(s, f, k, feasible, ~service)
+        picked = _courses_back(s, picked, training, service)
+        picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
+    return _candidates(s, f, np.array(picked, dtype=np.int64))
+
+
+def _pick(s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray) -> list[int]:
+    """Positions (into ``s``) the greedy pass picks among the ``allowed`` ones, best first."""
     best = (-s.score).argsort(kind="stable")
+    best = best[allowed[best]]
+    if len(best) == 0:
+        return []
     chosen = _greedy(s, f, k, feasible, best[: POOL * k])
     if len(chosen) < k and len(best) > POOL * k:
         chosen = _greedy(s, f, k, feasible, best)
     return chosen
 
 
+def _courses_back(s: Scored, picked: list[int], training: list[int], service: np.ndarray) -> list[int]:
+    """``picked`` with every course of ``training`` that a picked service displaced from the same gap back in its
+    place (the service with the lowest score goes first)."""
+    out = list(picked)
+    for course in (i for i in training if i not in out):
+        rivals = [i for i in out if service[i] and (s.addressed[i] & s.addressed[course]).any()]
+        if rivals:
+            out.remove(min(rivals, key=lambda i: s.score[i]))
+            out.append(course)
+    return out
+
+
 def _greedy(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], pool: np.ndarray
-) -> list[Candidate]:
+) -> list[int]:
+    """Positions (into ``s``) picked from ``pool`` in turn: the best score less the diversity penalty."""
     value, rows = s.value[pool], s.rows[pool]
     step = SERVED_STEP * s.quality[pool] * s.addressed[pool]
     score = s.score[pool]  # -inf once taken or excluded (a copy: pool is an index)
     penalty = np.zeros(len(pool))  # DIVERSITY x the share of its value on gaps already served
     served = np.zeros(len(s.gaps))
-    scale = DIVERSITY / np.maximum(value.sum(axis=1), 1e-9)
+    scale = W["diversity"] / np.maximum(value.sum(axis=1), 1e-9)
     row_list = rows.tolist()
     pos = {row: i for i, row in enumerate(row_list)}
     skip = _stands_for_a_scored_whole(s, f, rows)
@@ -224,7 +246,7 @@ def _greedy(
         served = np.minimum(1.0, served + step[i])
         penalty = scale * (value @ served)
         chosen.append(i)
-    return _candidates(s, f, pool[chosen])
+    return pool[chosen].tolist()
 
 
 def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) -> list[bool]:
@@ -235,6 +257,23 @@ def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) 
         return [False] * len(rows)
     at = np.minimum(s.rows.searchsorted(whole), len(s.rows) - 1)  # s.rows is sorted
     return (s.rows[at] == whole).tolist()
+
+
+def support(s: Scored, f: CatalogFeatures, chosen: list[Candidate], k: int) -> list[tuple[str, tuple[int, ...]]]:
+    """The best ``k`` services by score that work on a gap and are not among the items, each with the positions
+    of the gaps it works on (the one it does most for first)."""
+    taken = {c.offering_id for c in chosen}
+    service = f.service[s.rows] & s.addressed.any(axis=1)
+    out = []
+    for i in (-np.where(service, s.score, -np.inf)).argsort(kind="stable")[: k + len(taken)].tolist():
+        oid = f.ids[int(s.rows[i])]
+        if not service[i] or oid in taken:
+            continue
+        order = (-s.value[i]).argsort(kind="stable").tolist()
+        out.append((oid, tuple(j for j in order if s.addressed[i, j])))
+        if len(out) == k:
+            break
+    return out
 
 
 def _candidates(s: Scored, f: CatalogFeatures, picked: np.ndarray) -> list[Candidate]:

@@ -24,11 +24,10 @@ from scipy import sparse
 
 from recommender.features import CatalogFeatures
 from recommender.signals import LEVELS, Tables
-from recommender.weights import SEMANTIC_WEIGHT, WEIGHTS
+from recommender.weights import PARTS_W, W
 
 EXHAUSTIVE_UP_TO = 5000
 # the score parts the static merit stands for (the rest: similarity, per learner, is left to full scoring)
-_MERIT_WEIGHT = sum(WEIGHTS.get(k, 0.0) for k in ("coverage", "level_fit", "focus"))
 SHORTLIST = 300  # admitted offerings scored in full per request
 COLUMN_DEPTH = 8000  # per competence and level, the offerings with the best static merit kept
 RULED_OUT = 50  # ruled-out offerings considered for "why not" explanations
@@ -51,13 +50,14 @@ class Shortlists:
         share = _content_share(f, t)
         blocks = []
         for j in range(c):
-            weight = np.where(reach[:, j], t.central[:, j], np.where(t.text_only[:, j], SEMANTIC_WEIGHT, 0.0))
+            weight = np.where(reach[:, j], t.central[:, j], np.where(t.text_only[:, j], W["semantic_weight"], 0.0))
             rows = np.flatnonzero(weight > 0)
             static = weight[rows] * (0.5 + 0.5 * share[rows, j]) * f.kind_focus[rows]
             for cur in range(LEVELS):
                 merit = static * t.quality[rows, cur]
                 keep = np.flatnonzero(merit > 0)
-                value = _MERIT_WEIGHT * merit[keep] + WEIGHTS.get("similarity", 0.0) * f.similarity[rows[keep], j]
+                merit_weight = sum(PARTS_W.get(k, 0.0) for k in ("coverage", "level_fit", "focus"))
+                value = merit_weight * merit[keep] + PARTS_W.get("similarity", 0.0) * f.similarity[rows[keep], j]
                 if len(keep) > COLUMN_DEPTH:  # the rest would not reach a shortlist on this gap
                     top = np.argpartition(-value, COLUMN_DEPTH)[:COLUMN_DEPTH]
                     keep, value = keep[top], value[top]
@@ -83,7 +83,7 @@ class Shortlists:
         # boolean scans of the whole catalogue: several times faster than a float scan, and than gathering
         # the rejected flags of the ~40k rows served and splitting them
         admitted, ruled_out = (touched & ~rejected).nonzero()[0], (touched & rejected).nonzero()[0]
-        proxy = base[admitted] + WEIGHTS["audience"] * affinity[admitted] + certainty[admitted]
+        proxy = base[admitted] + PARTS_W["audience"] * affinity[admitted] + certainty[admitted]
         # admitted and ruled-out rows are disjoint: sorting their union needs no deduplication
         return np.sort(np.concatenate([admitted[_top(proxy, SHORTLIST)], ruled_out[_top(base[ruled_out], RULED_OUT)]]))
 

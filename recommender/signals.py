@@ -12,16 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.features import CatalogFeatures
-from recommender.weights import (
-    ABOVE_COST,
-    BELOW_COST,
-    CENTRALITY_FLOOR,
-    KIND_TEACHES,
-    PUBLIC_FOR_OTHERS,
-    SEMANTIC_THRESHOLD,
-    SEMANTIC_WEIGHT,
-    UNKNOWN_LEVEL_QUALITY,
-)
+from recommender.weights import SEMANTIC_THRESHOLD, W
 
 LEVELS = 9  # current levels 0-8
 
@@ -30,30 +21,32 @@ def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.nda
     """How well level ranges (column vectors) serve gaps (row vectors): 0..1, broadcast to (k, m).
 
     1 when an offering starts at or just below the learner's next level, less the further above or below it
-    starts, 0 when it stays at or below what the learner has.
+    starts, ``W["at_level"]`` of that when it stops at the learner's level, 0 when it stays below.
     """
     nxt = cur + 1.0
     start = np.where(
         lmin > nxt,
-        np.clip(1.0 - ABOVE_COST * (lmin - nxt), 0.0, 1.0),  # starts above the learner
-        1.0 - BELOW_COST * np.clip(cur - 1.0 - lmin, 0.0, None),  # starts well below: time on known ground
+        np.clip(1.0 - W["above_cost"] * (lmin - nxt), 0.0, 1.0),  # starts above the learner
+        1.0 - W["below_cost"] * np.clip(cur - 1.0 - lmin, 0.0, None),  # starts well below: time on known ground
     )
-    quality = np.where(lmax <= cur, 0.0, start)
+    # an offering that tops out at the learner's level consolidates it; below it, it teaches nothing
+    quality = np.where(lmax < cur, 0.0, np.where(lmax == cur, W["at_level"] * start, start))
     unknown = np.isnan(lmin) | np.isnan(lmax)
-    return np.where(unknown, UNKNOWN_LEVEL_QUALITY, quality)
+    return np.where(unknown, W["unknown_level_quality"], quality)
 
 
 def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int) -> np.ndarray:
     """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
-    anyone or made for a broad group the learner is in (employees); ``PUBLIC_FOR_OTHERS`` when open to the public
+    anyone or made for a broad group the learner is in (employees); ``W["public_for_others"]`` when open to the public
     but also named for groups the learner is not in, and for none they are in (made for others, though anyone
     may come); -0.5 when only for others."""
     specific = mine & ~broad
-    public = np.where((aud_bits & ~broad & ~mine) != 0, PUBLIC_FOR_OTHERS, 0.3)
+    open_, others = W["open_to_all"], W["only_for_others"]
+    public = np.where((aud_bits & ~broad & ~mine) != 0, W["public_for_others"], open_)
     return np.where(
         aud_bits & specific,
         1.0,
-        np.where((aud_bits == 0) | (aud_bits & mine), 0.3, np.where(aud_bits & broad, public, -0.5)),
+        np.where((aud_bits == 0) | (aud_bits & mine), open_, np.where(aud_bits & broad, public, others)),
     )
 
 
@@ -69,11 +62,12 @@ class Tables:
 
     @classmethod
     def build(cls, f: CatalogFeatures) -> Tables:
-        central = (CENTRALITY_FLOOR + (1.0 - CENTRALITY_FLOOR) * f.centrality).astype(np.float32)
+        central = (W["centrality_floor"] + (1.0 - W["centrality_floor"]) * f.centrality).astype(np.float32)
         text_only = (f.n_tags == 0)[:, None] & f.retrieved & (f.similarity >= SEMANTIC_THRESHOLD)
         # broad kinds (a catalogue area, a programme) and events also teach less of each gap they work on
-        teaches = (1.0 - KIND_TEACHES + KIND_TEACHES * f.kind_focus)[:, None]
-        weight = np.where(f.tags, central, np.where(text_only, SEMANTIC_WEIGHT, 0.0)) * teaches
+        teaches = (1.0 - W["kind_teaches"] + W["kind_teaches"] * f.kind_focus)[:, None]
+        weight = np.where(f.tags, central, np.where(text_only, W["semantic_weight"], 0.0)) * teaches
+        weight[f.measures_only] = 0.0  # a self-assessment serves no gap: the learner was just assessed on it
         levels = np.arange(LEVELS, dtype=float)[None, :]
         return cls(
             weight=weight.astype(np.float32),

@@ -18,9 +18,9 @@ from recommender.constraints import LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
 from recommender.memo import kept, read_only
 from recommender.signals import audience_affinity
+from recommender.weights import W
 from schemas.framework import Framework
 
-OPEN_REQUIREMENT_COST = 0.02  # per condition in words no rule checks (prior skills, ...): the learner may lack it
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
@@ -33,6 +33,7 @@ class ProfileView:
     rules: Rejections
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
+    nearby: np.ndarray  # float32: 1 sessions in the learner's country, 0 across a border, 0.5 online or unknown
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
     ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
 
@@ -49,7 +50,7 @@ class ProfileView:
     @property
     def nbytes(self) -> int:
         masks = sum(m.nbytes for m in self.rules.per_rule.values())
-        return self.rejected.nbytes + masks + self.affinity.nbytes + self.certainty.nbytes
+        return self.rejected.nbytes + masks + self.affinity.nbytes + self.certainty.nbytes + self.nearby.nbytes
 
 
 @dataclass(frozen=True)
@@ -89,12 +90,14 @@ def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
         "retired": {"seniors"},
         "student": {"students"},
     }.get(profile.status or "", set())
-    if not profile.is_adult():
+    if profile.is_minor():
         groups.add("youth")
     if profile.age is not None and profile.age >= 60:
         groups.add("seniors")
-    if profile.role:
-        words = fw.role(profile.role).audience.lower()
+    if profile.leads_organisation:
+        groups |= {"smes", "managers"}
+    if profile.role and profile.status is None:  # who the target role is for says who the learner is, when
+        words = fw.role(profile.role).audience.lower()  # their status does not (a jobseeker is no employee)
         groups |= {tag for key, tag in (("sme", "smes"), ("it staff", "it_staff"), ("jobseeker", "jobseekers"),
                                         ("employee", "employees")) if key in words}
     return groups
@@ -109,14 +112,27 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
                                  lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
-    return ProfileView(rules, affinity, certainty)
+    return ProfileView(rules, affinity, certainty, nearby_sessions(f, profile.country))
+
+
+def nearby_sessions(f: CatalogFeatures, country: str) -> np.ndarray:
+    """Per offering, how near its sessions are: 1 in the learner's country, 0 in another country they reach
+    (the unreachable are ruled out), 0.5 online or not tied to a place; kept per country."""
+    facts = f.facts
+
+    def compute() -> np.ndarray:
+        home = facts.countries.index(country) if country in facts.countries else -2
+        return read_only(np.where(facts.place < 0, 0.5, np.where(facts.place == home, 1.0, 0.0)).astype(np.float32))
+
+    return kept(facts.masks, ("nearby", country), compute, 64)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
     """A penalty (<= 0) per offering of ``rows`` for what the catalogue does not know and the learner cares
     about."""
     facts = f.facts
-    pen = -OPEN_REQUIREMENT_COST * np.minimum(f.open_requirements[rows], 3)
+    # per condition in words no rule checks (prior skills, ...): the learner may lack it
+    pen = -W["open_requirement_cost"] * np.minimum(f.open_requirements[rows], 3)
     if p.languages:
         pen = pen - 0.05 * (facts.lang_bits[rows] == 0)
     if p.free_only:

@@ -8,9 +8,9 @@ import numpy as np
 
 from recommender.catalog import Catalog, Sharing
 from schemas.offering import Offering
-from tests.conftest import SHARED
+from tests.conftest import ROOT
 
-SEED = SHARED / "catalog" / "offerings.jsonl"
+SEED = ROOT / "catalog_ingest" / "data" / "offerings.jsonl"
 
 
 def _seed() -> list[Offering]:

@@ -1,18 +1,21 @@
-"""``upskill eval``: which cases it reads by default, and a clear error for a file that is not judged cases."""
+"""``upskill eval``: the cases it reads by default, a clear error for a file that is not judged cases, and the
+cross-validation and fitting runs on a few cases."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from typer.testing import CliRunner
 
+from recommender import weights
 from upskill.cli import app
-from upskill.cli.eval import OWN_CASES, SHARED_CASES, default_cases
+from upskill.cli.eval import DEV_CASES, OWN_CASES, default_cases
 
 
-def test_default_cases_are_the_shared_dev_cases_else_our_own() -> None:
-    assert default_cases() == (SHARED_CASES if SHARED_CASES.exists() else OWN_CASES)
-    assert OWN_CASES.exists()
+def test_default_cases_are_the_shipped_dev_cases_and_our_own() -> None:
+    assert default_cases() == [DEV_CASES, OWN_CASES]
+    assert all(p.exists() for p in default_cases())
 
 
 def test_a_file_that_is_not_judged_cases_exits_2_naming_the_line(tmp_path: Path) -> None:
@@ -21,3 +24,40 @@ def test_a_file_that_is_not_judged_cases_exits_2_naming_the_line(tmp_path: Path)
     result = CliRunner().invoke(app, ["eval", "--cases", str(bad)])
     assert result.exit_code == 2
     assert f"{bad}:1: event:" in result.output
+
+
+def _few(tmp_path: Path, n: int = 6) -> Path:
+    few = tmp_path / "few.jsonl"
+    few.write_text("".join(DEV_CASES.read_text().splitlines(keepends=True)[:n]))
+    return few
+
+
+def test_cross_validation_reports_held_out_figures_per_fold(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--cases", str(_few(tmp_path)), "--cv", "2", "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output[result.output.index("{"):])
+    cv = report["cv"]
+    assert cv["k"] == 2 and len(cv["per_fold"]) == 2
+    assert 0.0 <= cv["ndcg@5"] <= 1.0
+    assert 0.0 <= report["service_share_top5"] <= 1.0
+    assert weights.values() == weights.values() | json.loads(weights.TABLE.read_text())["parts"]  # left as it was
+
+
+def test_fit_writes_the_weights_table_with_how_it_was_fitted(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    table = tmp_path / "weights.json"
+    table.write_text(weights.TABLE.read_text())
+    monkeypatch.setattr(weights, "TABLE", table)
+    before = weights.values()
+    try:
+        result = CliRunner().invoke(app, ["eval", "--cases", str(_few(tmp_path, 3)), "--fit"])
+        assert result.exit_code == 0, result.output
+        written = json.loads(table.read_text())
+        assert written["fitted"]["cases"] == 3
+        assert set(written["parts"]) == set(weights.PARTS_W) and set(written["signals"]) == set(weights.W)
+    finally:
+        weights.use(before)
+
+
+def test_cv_needs_two_folds() -> None:
+    result = CliRunner().invoke(app, ["eval", "--cv", "1"])
+    assert result.exit_code == 2 and "K >= 2" in result.output

@@ -12,32 +12,49 @@ from schemas.assessment import AssessmentCompleted
 from schemas.errors import describe_validation_error
 from schemas.offering import Offering
 from schemas.topics import JSONSCHEMA_DIR, TOPIC_VALUES, render
-from tests.conftest import SHARED, example_event
+from tests.conftest import EXAMPLES, ROOT, SHARED, example_event
+
+CATALOG = ROOT / "catalog_ingest" / "data"
+DEV_CASES = ROOT / "tests" / "data" / "dev-cases.jsonl"
+# shipped copy -> what it copies in ../shared
+COPIES = {
+    EXAMPLES / "assessment-completed.digcomp.json": "contracts/examples/assessment-completed.digcomp.json",
+    EXAMPLES / "assessment-completed.pix.json": "contracts/examples/assessment-completed.pix.json",
+    EXAMPLES / "pix-profiles-collection.csv": "contracts/examples/pix-profiles-collection.csv",
+    CATALOG / "offerings.jsonl": "catalog/offerings.jsonl",
+    CATALOG / "funding.jsonl": "catalog/funding.jsonl",
+    DEV_CASES: "eval/dev-cases.jsonl",
+    ROOT / "schemas" / "data" / "digcomp-2.2.json": "framework/digcomp-2.2.json",
+    ROOT / "schemas" / "data" / "target-profiles.json": "framework/target-profiles.json",
+}
 
 
-@pytest.mark.parametrize("path", sorted((SHARED / "contracts" / "examples").glob("*.json")))
-def test_shared_contract_examples_are_accepted_unchanged(path):
+@pytest.mark.skipif(not SHARED.exists(), reason="../shared is not next to the repository (a fresh clone)")
+@pytest.mark.parametrize("copy", sorted(COPIES), ids=lambda p: p.name)
+def test_shipped_copies_are_the_shared_ones(copy):
+    assert copy.read_bytes() == (SHARED / COPIES[copy]).read_bytes()
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.json")))
+def test_contract_examples_are_accepted_unchanged(path):
     raw = json.loads(path.read_text())
     event = AssessmentCompleted.model_validate(raw)
     assert event.learner.id == raw["learner"]["id"]
     assert len(event.results) == len(raw["results"])
 
 
-def test_shipped_examples_are_the_shared_ones():
-    for name in ("digcomp", "pix"):
-        shared = json.loads((SHARED / "contracts" / "examples" / f"assessment-completed.{name}.json").read_text())
-        assert example_event(name) == shared
-
-
 def test_every_dev_case_event_is_valid():
-    for line in (SHARED / "eval" / "dev-cases.jsonl").read_text().splitlines():
+    for line in DEV_CASES.read_text().splitlines():
         AssessmentCompleted.model_validate(json.loads(line)["event"])
 
 
-def test_shared_catalogue_rows_are_valid_offerings():
+def test_shipped_catalogue_rows_are_valid_offerings_with_their_place_and_kind():
     for name in ("offerings.jsonl", "funding.jsonl"):
-        lines = (SHARED / "catalog" / name).read_text().splitlines()
+        lines = (CATALOG / name).read_text().splitlines()
         assert all(Offering.model_validate_json(line).id for line in lines if line.strip())
+    offs = [Offering.model_validate_json(line) for line in (CATALOG / "offerings.jsonl").read_text().splitlines()]
+    assert any("trainers" in o.audience for o in offs)
+    assert {o.location.country for o in offs if o.location} >= {"LU", "FR", "BE", "DE"}
 
 
 def _error(mutate) -> str:

@@ -1,21 +1,24 @@
-"""``upskill eval [--cases FILE] [--json]``: the recommender's quality on judged cases, beside three baselines."""
+"""``upskill eval``: the recommender's quality on judged cases beside three baselines; ``--cv K`` measures it out
+of sample, ``--fit`` chooses the weights and writes their table, ``--ablation`` says what each score part is
+worth."""
 
 from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import typer
 
 ROOT = Path(__file__).resolve().parents[2]
-SHARED_CASES = ROOT.parent / "shared" / "eval" / "dev-cases.jsonl"
+DEV_CASES = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN_CASES = ROOT / "tests" / "data" / "judged-cases.jsonl"
 
 
-def default_cases() -> Path:
-    """``../shared/eval/dev-cases.jsonl`` next to the repository when present, else the project's own cases."""
-    return SHARED_CASES if SHARED_CASES.exists() else OWN_CASES
+def default_cases() -> list[Path]:
+    """The shipped dev cases (a copy of ``../shared/eval/dev-cases.jsonl``) and the project's own."""
+    return [DEV_CASES, OWN_CASES]
 
 
 def _table(rows: list[dict[str, object]], cases: Path, n: int) -> str:
@@ -27,31 +30,107 @@ def _table(rows: list[dict[str, object]], cases: Path, n: int) -> str:
     return "\n".join(lines)
 
 
+def _fail(message: str) -> typer.Exit:
+    print(f"error: {message}", file=sys.stderr)
+    return typer.Exit(2)
+
+
 def register(app: typer.Typer) -> None:
     @app.command("eval")
     def eval_(
-        cases: Path | None = typer.Option(None, "--cases", help="Judged cases (JSON Lines, dev-cases format)."),
+        cases: list[Path] | None = typer.Option(
+            None, "--cases", help="Judged cases (JSON Lines, dev-cases format); repeat for several files. "
+            "Default: tests/data/dev-cases.jsonl and tests/data/judged-cases.jsonl."),
+        cv: int = typer.Option(0, "--cv", help="K-fold cross-validated nDCG@5 over all the cases (K >= 2).",
+                               min=0),
+        fit: bool = typer.Option(False, "--fit", help="Fit the weights on all the cases and write "
+                                 "recommender/data/weights.json."),
+        ablation: bool = typer.Option(False, "--ablation", help="With --cv: the figure with each score part "
+                                      "removed."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (with per-case nDCG)."),
     ) -> None:
         """nDCG@5, violations@10 and empty-correct of the recommender and of three baselines, same run."""
         from recommender.baselines import Baselines
-        from recommender.evaluation import CasesFileError, evaluate, load_cases
+        from recommender.evaluation import CasesFileError, evaluate, load_cases, service_share
         from upskill.cli import settings_from_env
         from upskill.runtime import make_recommender
 
+        if cv == 1 or (ablation and not cv):
+            raise _fail("--cv needs K >= 2 folds, and --ablation needs --cv")
         settings = settings_from_env()
-        path = cases or default_cases()
+        paths = cases or default_cases()
         try:
-            judged = load_cases(path)
+            judged = {path: load_cases(path) for path in paths}
         except CasesFileError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            raise typer.Exit(2) from None
+            raise _fail(str(exc)) from None
         rec = make_recommender(settings)
         offerings = rec.catalog.offerings
-        methods = {"upskill": lambda e: [i.offering_id for i in rec.recommend(e).items]}
-        methods |= Baselines(rec).methods()
-        rows = [evaluate(name, m, judged, offerings).as_dict() for name, m in methods.items()]
+
+        def ranked(e):  # noqa: ANN001, ANN202
+            return [i.offering_id for i in rec.recommend(e).items]
+
+        methods = {"upskill": ranked} | Baselines(rec).methods()
+        report: dict[str, object] = {"files": []}
+        for path, found in judged.items():
+            rows = [evaluate(name, m, found, offerings).as_dict() for name, m in methods.items()]
+            report["files"].append({"cases": str(path), "n": len(found), "methods": rows})  # type: ignore[union-attr]
+            if not as_json:
+                sys.stdout.write(_table(rows, path, len(found)) + "\n\n")
+        everyone = [c for found in judged.values() for c in found]
+        share = service_share(ranked, everyone, offerings)
+        report["service_share_top5"] = round(share, 4)
+        if not as_json:
+            sys.stdout.write(f"services among the top-5 items of all {len(everyone)} cases: {share:.1%}\n")
+        if cv or fit:
+            report |= _fitting(rec, everyone, offerings, cv, fit, ablation, as_json)
         if as_json:
-            sys.stdout.write(json.dumps({"cases": str(path), "n": len(judged), "methods": rows}, indent=2) + "\n")
-        else:
-            sys.stdout.write(_table(rows, path, len(judged)) + "\n")
+            sys.stdout.write(json.dumps(report, indent=2) + "\n")
+
+
+def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bool) -> dict[str, object]:  # noqa: ANN001
+    """Cross-validation, ablation and fitting, with a progress bar; returns their figures."""
+    from rich.progress import Progress
+
+    from recommender import fitting, weights
+    from recommender.evaluation import evaluate
+
+    def measure(some):  # noqa: ANN001, ANN202
+        return evaluate("upskill", lambda e: [i.offering_id for i in rec.recommend(e).items], some, offerings)
+
+    start = weights.values()
+    free = list(start)
+    parts = list(weights.PARTS_W)
+    per_fit = fitting.ROUNDS * len(free) * len(fitting.STEPS)
+    fits = (k * (1 + (len(parts) if ablation else 0)) if k else 0) + (1 if fit else 0)
+    out: dict[str, object] = {}
+    with Progress(transient=True, disable=quiet) as bar:
+        task = bar.add_task("fitting weights", total=fits * per_fit)
+
+        def tick() -> None:
+            bar.advance(task)
+
+        if k:
+            found = fitting.cross_validate(measure, cases, k, start, free, progress=tick)
+            out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "violations@10": found.violations10,
+                         "per_fold": [round(x, 4) for x in found.per_fold]}
+            if ablation:
+                without = fitting.ablation(measure, cases, k, start, free, parts, progress=tick)
+                out["ablation"] = {p: {"cv_ndcg@5_without": round(v, 4), "keep": v < found.ndcg5}
+                                   for p, v in without.items()}
+        if fit:
+            fitted = fitting.coordinate_ascent(measure, cases, start, free, progress=tick)
+            weights.write(fitted, {"fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                   "cases": len(cases), "cv": out.get("cv")})
+            out["fitted"] = fitted
+    if not quiet:
+        if k:
+            cvr = out["cv"]
+            sys.stdout.write(f"{k}-fold cross-validated nDCG@5 over {len(cases)} cases: {cvr['ndcg@5']:.3f} "  # type: ignore[index]
+                             f"(folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
+                             f"violations@10 {cvr['violations@10']}\n")  # type: ignore[index]
+        for part, row in out.get("ablation", {}).items():  # type: ignore[union-attr]
+            sys.stdout.write(f"  without {part:12s} {row['cv_ndcg@5_without']:.3f}  "
+                             f"{'keep' if row['keep'] else 'adds nothing out of sample'}\n")
+        if fit:
+            sys.stdout.write(f"weights fitted on {len(cases)} cases, written to {weights.TABLE}\n")
+    return out

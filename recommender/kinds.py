@@ -1,0 +1,43 @@
+"""Kinds of offering as data (``data/kinds.json``): how much each teaches, whether it is a service, who it fits.
+
+A service (an advice desk, a helpline, a guide, a diagnostic, ...) is not training: it never takes a training
+slot that a course could fill and is shown in the recommendation's ``support`` list with the table's reason.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+FITS = ("anyone", "organisation_lead", "unassessed")
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One row of the table."""
+
+    teaches: float  # how much of a gap it teaches, next to a focused course (1.0)
+    service: bool  # not training
+    fits: str  # who it suits: one of FITS
+    reason: str = ""  # what the support list says of it
+
+
+COURSE = Kind(1.0, False, "anyone")
+
+
+@cache
+def kinds() -> dict[str, Kind]:
+    """The shipped table (checked: every ``fits`` is known)."""
+    raw = json.loads(files("recommender").joinpath("data/kinds.json").read_text(encoding="utf-8"))["kinds"]
+    table = {name: Kind(**row) for name, row in raw.items()}
+    unknown = {k.fits for k in table.values()} - set(FITS)
+    if unknown:
+        raise ValueError(f"recommender/data/kinds.json: unknown fits {sorted(unknown)}; known: {FITS}")
+    return table
+
+
+def kind_of(name: str) -> Kind:
+    """The row of a kind; a kind the table does not list is taken as a course."""
+    return kinds().get(name, COURSE)
