@@ -374,8 +374,8 @@ RULES: dict[str, Rule] = {
     "kind": Rule(
         lambda f, p: p.leads_organisation,
         lambda f, leads: None if leads else f.for_leads,
-        lambda o, p: f"a {o.kind.replace('_', ' ')} of an organisation, for SME owners and managers; the learner "
-        f"is {'an ' + p.status if p.status == 'employee' else 'not one'}",
+        lambda o, p: f"a {o.kind.replace('_', ' ')} of an organisation, for SME owners and managers; nothing says "
+        "the learner leads one",
     ),
     "requirement": Rule(
         _failed_requirements,

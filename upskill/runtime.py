@@ -48,7 +48,8 @@ def make_recommender(settings: Settings, embedder: CachedEmbedder | None = None)
     """A recommender over the configured (or shipped) catalogue."""
     embedder = embedder or make_embedder(settings)
     catalog = build_catalog(load_offerings(settings.catalog.path), embedder)
-    rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path))
+    rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path),
+                      home=settings.home_country)
     embedder.save()
     return rec
 
@@ -108,6 +109,7 @@ def make_worker_parts(settings: Settings) -> WorkerParts:
     store = Store(settings.database.url, settings.database.echo)
     embedder = make_embedder(settings)
     catalog = load_or_empty_catalog(settings, embedder)
-    rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path))
+    rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path),
+                      home=settings.home_country)
     snapshots = settings.catalog.snapshot_dir if settings.worker.snapshots else None
     return WorkerParts(rec, embedder, store, snapshots)

@@ -139,6 +139,11 @@ class Settings(BaseSettings):
     worker: WorkerSettings = WorkerSettings()
     data_dir: Path = Field(Path(".upskill"), description="Working files: caches, snapshots, demo state.")
     pseudonym_key: SecretStr | None = Field(None, description="HMAC key for learner pseudonyms (imports).")
+    home_country: str = Field(
+        "LU", pattern=r"^[A-Z]{2}$",
+        description="Where a learner lives whose event does not say (learner.residence): decides which in-person "
+        "offerings they reach and which employment service's programmes they may join.",
+    )
     log_level: str = "INFO"
     log_format: Literal["text", "json"] = "text"
 

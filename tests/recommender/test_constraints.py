@@ -43,6 +43,13 @@ def rules(off, p) -> list[str]:  # noqa: ANN001
         ({"requirements": ["aged 12-14"]}, {"status": "jobseeker"}, "requirement", "aged 12-14"),
         ({"requirements": ["aged 30+"]}, {"status": "jobseeker", "age": 24}, "requirement", "aged 30+"),
         ({"requirements": ["team of ~8 employees"]}, {"status": "retired"}, "requirement", "team"),
+        # seniors-only offers go by status, youth-only ones to known minors, workforce trainings to people in work
+        ({"audience": ["seniors"]}, {"status": "employee", "age": 63}, "audience", "seniors"),
+        ({"audience": ["youth"]}, {"status": "student", "age": None}, "audience", "youth"),
+        ({"audience": ["smes", "employees"]}, {"status": "jobseeker"}, "audience", "employees, smes"),
+        ({"audience": ["employees", "it_staff"]}, {"status": "student"}, "audience", "employees, it_staff"),
+        ({"audience": ["employees", "managers"]}, {"status": "other"}, "audience", "employees, managers"),
+        ({"requirements": ["aged 12-14"]}, {"status": "student", "age": None}, "requirement", "aged 12-14"),
     ],
 )
 def test_each_hard_constraint_rejects_with_a_reason(off_kw, prof_kw, rule, words) -> None:  # noqa: ANN001
@@ -60,12 +67,11 @@ def test_each_hard_constraint_rejects_with_a_reason(off_kw, prof_kw, rule, words
         ({"format": None}, {"formats": frozenset({"online"})}),
         ({"duration_hours": None}, {"max_hours": 2.0}),
         ({"audience": ["seniors"]}, {"status": "retired"}),
-        ({"audience": ["seniors"]}, {"status": "employee", "age": 63}),
         ({"audience": ["youth"]}, {"status": "student", "age": 16}),
-        ({"audience": ["youth"]}, {"status": "student", "age": None}),
         ({"audience": ["jobseekers"]}, {"status": "jobseeker"}),
         ({"audience": ["citizens", "seniors"]}, {"status": "employee"}),  # open to citizens
-        ({"audience": ["smes", "employees"]}, {"status": "jobseeker"}),  # soft: ranked, not rejected
+        ({"audience": ["smes", "employees"]}, {"status": None}),  # status unknown: not visibly out of work
+        ({"audience": ["managers", "smes"]}, {"status": "self-employed"}),
         ({"requirements": ["registered with ADEM"]}, {"status": "jobseeker"}),
         ({"requirements": ["aged 30+"]}, {"status": "jobseeker", "age": None}),  # age unknown
         ({"requirements": ["skill: basic Python programming"]}, {}),  # prior skill: a ranking matter

@@ -16,10 +16,11 @@ def ids(rec, ev, **kw) -> list[str]:  # noqa: ANN001
 
 
 def test_an_offering_around_the_next_level_beats_one_far_above_or_below() -> None:
-    q = level_quality(np.array([[2.0], [5.0], [1.0]]), np.array([[4.0], [7.0], [2.0]]), np.array([2.0]))
-    around, above, below = q[:, 0]
-    assert around > above and around > below
-    assert below == 0.0  # stays at what the learner has
+    q = level_quality(np.array([[2.0], [5.0], [1.0], [1.0]]), np.array([[4.0], [7.0], [2.0], [1.0]]),
+                      np.array([2.0]))
+    around, above, at_level, below = q[:, 0]
+    assert around > above and around > at_level > 0.0  # stopping at the learner's level consolidates it
+    assert below == 0.0  # stays below what the learner has
 
 
 def test_level_fit_orders_the_list() -> None:
@@ -29,9 +30,10 @@ def test_level_fit_orders_the_list() -> None:
         offering("expert", level_min=5, level_max=6),
     ])
     out = ids(rec, event({"4.2": 2}, EMPLOYEE, target={"levels": {"4.2": 5}}))
-    assert out[0] == "next-step"
-    assert "basics" not in out  # ends at level 2: nothing left for a learner at level 2
+    assert out == ["next-step", "basics"]  # basics ends at the learner's level 2: worth less than the next step
     assert "expert" not in out  # starts 3 levels above the learner
+    assert ids(rec, event({"4.2": 3}, EMPLOYEE, target={"levels": {"4.2": 5}}))[0] == "next-step"
+    assert "basics" not in ids(rec, event({"4.2": 3}, EMPLOYEE, target={"levels": {"4.2": 5}}))  # all below
 
 
 def test_never_a_whole_and_its_part() -> None:
@@ -70,10 +72,10 @@ def test_one_gap_does_not_fill_the_list() -> None:
 
 
 def test_an_event_ranks_below_a_course_on_the_same_gap() -> None:
-    # same text (same vector): only the format note tells the annual event from the course (ties go by id)
+    # same text (same vector): only the kind tells the annual event from the course (ties go by id)
     rec = small_recommender([
-        offering("annual-day", title="Privacy", format_note="hybrid; annual event", level_min=2, level_max=4),
-        offering("privacy-course", title="Privacy", format_note="online; self-paced", level_min=2, level_max=4),
+        offering("annual-day", title="Privacy", kind="event", level_min=2, level_max=4),
+        offering("privacy-course", title="Privacy", kind="course", level_min=2, level_max=4),
     ])
     assert ids(rec, event({"4.2": 1}, EMPLOYEE)) == ["privacy-course", "annual-day"]
 

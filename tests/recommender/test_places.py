@@ -1,0 +1,93 @@
+"""Where a learner can go, who may join an employment service's programme, and who multiplier trainings and
+organisation diagnostics are for: each rule rejects with a reason that says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender.constraints import LearnerProfile, violations
+from recommender.places import load_places
+from tests.recommender.synthetic import offering
+
+GREATER_REGION = [
+    ("FR", "Moselle"), ("FR", "Meurthe-et-Moselle"), ("BE", "Province de Luxembourg"), ("BE", "Liège"),
+    ("DE", "Saarland"), ("DE", "Rhineland-Palatinate"),
+]
+
+
+def lives(country: str, region: str | None = None, **kw: object) -> LearnerProfile:
+    base: dict[str, object] = {
+        "languages": frozenset(), "status": "employee", "age": None, "formats": frozenset(), "free_only": False,
+        "max_hours": None, "has_organisation": False, "country": country,
+        "reach": load_places().reach(country, region),
+    }
+    base.update(kw)
+    return LearnerProfile(**base)  # type: ignore[arg-type]
+
+
+def held_in(country: str, fmt: str = "in_person", region: str | None = None, **kw: object):  # noqa: ANN201
+    return offering("x", format=fmt, location={"country": country, "region": region}, **kw)
+
+
+def rules(off, p) -> dict[str, str]:  # noqa: ANN001
+    return dict(violations(off, p))
+
+
+@pytest.mark.parametrize(("country", "region"), GREATER_REGION)
+def test_a_border_area_resident_reaches_home_and_luxembourg_only(country: str, region: str) -> None:
+    p = lives(country, region)
+    assert p.reach == {country, "LU"}
+    assert "place" not in rules(held_in(country), p)
+    assert "place" not in rules(held_in("LU", "blended"), p)
+    other = next(c for c in ("FR", "BE", "DE") if c != country)
+    reason = rules(held_in(other, region="Somewhere"), p)["place"]
+    assert reason == f"in person in Somewhere ({other}); the learner lives in {country}"
+
+
+def test_region_names_match_without_case_or_accents_and_by_their_usual_aliases() -> None:
+    places = load_places()
+    assert places.reach("BE", "liege") == places.reach("BE", "Province de Liège") == {"BE", "LU"}
+    assert places.reach("DE", "Rheinland-Pfalz") == {"DE", "LU"}
+
+
+def test_outside_the_border_areas_only_home_is_reached() -> None:
+    p = lives("FR", "Île-de-France")
+    assert p.reach == {"FR"}
+    assert rules(held_in("LU", "blended"), p)["place"] == "blended, with sessions in LU; the learner lives in FR"
+
+
+def test_a_luxembourg_resident_does_not_reach_namur_but_every_online_offering() -> None:
+    p = lives("LU")
+    assert rules(held_in("BE", region="Namur"), p)["place"] == "in person in Namur (BE); the learner lives in LU"
+    assert "place" not in rules(held_in("BE", "online", region="Namur"), p)
+    assert "place" not in rules(offering("x", format="in_person", location=None), p)  # no place known
+
+
+def test_adem_programmes_are_for_jobseekers_living_in_luxembourg() -> None:
+    adem = offering("x", provider="adem", audience=["jobseekers"])
+    assert "registration" not in rules(adem, lives("LU", status="jobseeker"))
+    commuter = rules(adem, lives("FR", "Moselle", status="jobseeker"))["registration"]
+    assert commuter == "for jobseekers registered with ADEM; the learner lives in FR (they register with France Travail)"
+    assert "not a jobseeker" in rules(adem, lives("LU", status="employee"))["registration"]
+    by_words = offering("y", provider="lllc", requirements=["registered with ADEM"])
+    assert "registration" in rules(by_words, lives("BE", "Liège", status="jobseeker"))
+
+
+def test_a_learner_of_unknown_age_never_gets_a_childrens_age_group() -> None:
+    kids = offering("x", requirements=["aged 12-14"])
+    for status in ("student", None, "jobseeker"):
+        assert "requirement" in rules(kids, lives("LU", status=status))
+    assert "requirement" not in rules(kids, lives("LU", status="student", age=13))
+
+
+def test_multiplier_trainings_only_for_learners_who_train_others() -> None:
+    multiplier = offering("x", audience=["trainers", "it_staff"])
+    found = rules(multiplier, lives("LU"))["multiplier"]
+    assert found == "a training for trainers (multipliers); the learner's target does not say they train others"
+    assert "multiplier" not in rules(multiplier, lives("LU", trains_others=True))
+
+
+def test_an_organisations_diagnostic_fits_an_sme_owner_not_an_employee() -> None:
+    diagnostic = offering("x", kind="diagnostic")
+    assert rules(diagnostic, lives("LU"))["kind"].endswith("nothing says the learner leads one")
+    assert "kind" not in rules(diagnostic, lives("LU", status="self-employed", leads_organisation=True))
