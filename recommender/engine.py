@@ -81,6 +81,14 @@ def _unpack(packed: tuple) -> tuple[list[Candidate], list[Ruled], list[Helping]]
     return [Candidate._make(c) for c in chosen], list(rejected), list(helping)
 
 
+SET_ASIDE = 0.5  # an offering counsellors and learners demoted below this for every gap it serves is no path step
+
+
+def _set_aside(oid: str, codes: list[str], adjustments: Adjustments | None) -> bool:
+    """Whether reviews and feedback demoted the offering, for every gap it works on, out of the path."""
+    return bool(adjustments) and all(adjustments.get((oid, c), 1.0) < SET_ASIDE for c in codes)  # type: ignore[union-attr]
+
+
 class Recommender:
     """Gaps, candidates, hard constraints, ranking, path and explanations.
 
@@ -180,7 +188,8 @@ class Recommender:
         texts = [gap_text(g) for g in gaps]
         items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
         allowed = self._allowed(profile)
-        training = [off for c in chosen if not kind_of((off := self.catalog.offerings[c.offering_id]).kind).service]
+        training = [off for c in chosen if not kind_of((off := self.catalog.offerings[c.offering_id]).kind).service
+                    and not _set_aside(off.id, [gaps[j].competence for j in c.gaps], adjustments)]
         path, blocked = build_path(
             training, gaps, self.catalog, allowed,
             completed=completed, hours_per_week=event.preferences.hours_per_week if event.preferences else None,

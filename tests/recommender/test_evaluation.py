@@ -55,7 +55,8 @@ def test_quality_on_the_judged_cases(recommender, path: Path, floor: float) -> N
     offerings = recommender.catalog.offerings
     method = evaluate("upskill", _ranked(recommender), judged, offerings)
     assert method.ndcg5 >= floor, method.per_case
-    best = max(b.ndcg5 for b in (evaluate(n, m, judged, offerings) for n, m in Baselines(recommender).methods().items()))
+    baselines = Baselines(recommender).methods().items()
+    best = max(evaluate(name, m, judged, offerings).ndcg5 for name, m in baselines)
     assert method.ndcg5 >= best + 0.15
     assert method.empty_correct >= method.empty_cases - (1 if path == OWN else 0)  # j23: no Italian teaching known
     broken = [(c.case, i.offering_id, hard_violation(offerings[i.offering_id], c.event))

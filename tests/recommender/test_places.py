@@ -67,7 +67,8 @@ def test_adem_programmes_are_for_jobseekers_living_in_luxembourg() -> None:
     adem = offering("x", provider="adem", audience=["jobseekers"])
     assert "registration" not in rules(adem, lives("LU", status="jobseeker"))
     commuter = rules(adem, lives("FR", "Moselle", status="jobseeker"))["registration"]
-    assert commuter == "for jobseekers registered with ADEM; the learner lives in FR (they register with France Travail)"
+    assert commuter == ("for jobseekers registered with ADEM; the learner lives in FR "
+                        "(they register with France Travail)")
     assert "not a jobseeker" in rules(adem, lives("LU", status="employee"))["registration"]
     by_words = offering("y", provider="lllc", requirements=["registered with ADEM"])
     assert "registration" in rules(by_words, lives("BE", "Liège", status="jobseeker"))
