@@ -51,6 +51,7 @@ class LearnerProfile:
     has_organisation: bool
     role: str | None = None
     country: str = DEFAULT_HOME  # where the learner lives
+    region: str | None = None  # the region they live in, folded, aliases resolved (places.Places.region)
     reach: frozenset[str] = frozenset({DEFAULT_HOME})  # countries whose in-person sessions they can attend
     leads_organisation: bool = False  # an SME owner or manager (by status or target role)
     trains_others: bool = False  # their target role says they train others
@@ -81,6 +82,7 @@ class LearnerProfile:
             has_organisation=bool(event.learner.organisation_id),
             role=role,
             country=country,
+            region=load_places().region(country, region),
             reach=load_places().reach(country, region),
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
             trains_others=any(w in words for w in _TRAINER_WORDS),
@@ -187,6 +189,8 @@ class OfferingFacts:
     duration: np.ndarray  # NaN when unknown
     audience_bits: np.ndarray  # int64, one bit per restricted tag of an offering open to no one else
     place: np.ndarray  # index into ``countries`` of where in-person / blended sessions are, -1 online or unknown
+    site: np.ndarray  # index into ``sites`` of where in-person / blended sessions are, -1 online or unknown
+    sites: list[tuple[str, str | None]]  # (country, region) of the in-person and blended sessions
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
     for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
@@ -209,6 +213,10 @@ class OfferingFacts:
         sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
                  for o in offerings]
         countries = sorted({c for c in sites if c} | {s.country for s in schemes if s})
+        regions = [(o.location.country, o.location.region) if c else None for o, c in zip(offerings, sites,
+                                                                                        strict=True)]
+        distinct = sorted({r for r in regions if r}, key=lambda r: (r[0], r[1] or ""))
+        site_of = {r: i for i, r in enumerate(distinct)}
         where = {c: i for i, c in enumerate(countries)}
         return cls(
             offerings=offerings,
@@ -221,6 +229,8 @@ class OfferingFacts:
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
             audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
             place=np.array([where.get(c, -1) for c in sites], dtype=np.int16),
+            site=np.array([site_of[r] if r else -1 for r in regions], dtype=np.int32),
+            sites=distinct,
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
             for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),

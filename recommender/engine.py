@@ -27,7 +27,18 @@ from recommender.kinds import kind_of
 from recommender.memo import kept
 from recommender.paths import build_path, resolve
 from recommender.places import DEFAULT_HOME
-from recommender.ranking import PARTS, Adjustments, Candidate, GapArrays, Scored, score_all, select, support
+from recommender.ranking import (
+    PARTS,
+    Adjustments,
+    Candidate,
+    GapArrays,
+    Scored,
+    Who,
+    score_all,
+    select,
+    starting_out,
+    support,
+)
 from recommender.shortlist import EXHAUSTIVE_UP_TO, Shortlists
 from recommender.signals import Tables
 from recommender.views import FactCodes, ProfileView, build_view
@@ -281,8 +292,11 @@ class Recommender:
                                                 view.certainty)
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
+        who = Who(view.senior, view.mine)
+        # help near home matters to a learner starting out or a senior; others travel or learn online
+        nearby = view.nearby if starting_out(arrays, who) else None
         scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty, adjustments, shortlist,
-                           arrays, view.nearby)
+                           arrays, nearby, who)
         return scored, shortlist
 
     def _rejections(

@@ -125,6 +125,13 @@ class Score:
     empty_correct: int = 0
     empty_cases: int = 0
     per_case: dict[str, float] = field(default_factory=dict)
+    shown5: int = 0  # items in the top fives
+    services5: int = 0  # of which a service
+
+    @property
+    def service_share(self) -> float:
+        """The share of the top-five items that are services, not training."""
+        return self.services5 / self.shown5 if self.shown5 else 0.0
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready figures."""
@@ -143,6 +150,8 @@ def evaluate(name: str, method: Method, cases: Sequence[JudgedCase], catalog: Ma
     for case in cases:
         ranked = method(case.event)
         score.violations10 += violations_at(ranked, case, catalog)
+        score.shown5 += len(ranked[:5])
+        score.services5 += sum(1 for oid in ranked[:5] if oid in catalog and kind_of(catalog[oid].kind).service)
         if case.expect_empty:
             score.empty_cases += 1
             score.empty_correct += int(not ranked)
@@ -153,8 +162,6 @@ def evaluate(name: str, method: Method, cases: Sequence[JudgedCase], catalog: Ma
     return score
 
 
-def service_share(method: Method, cases: Sequence[JudgedCase], catalog: Mapping[str, Offering], k: int = 5) -> float:
-    """The share of the top-``k`` items, over all cases, whose kind is a service (not training)."""
-    shown = [oid for case in cases for oid in method(case.event)[:k]]
-    services = sum(1 for oid in shown if oid in catalog and kind_of(catalog[oid].kind).service)
-    return services / len(shown) if shown else 0.0
+def service_share(method: Method, cases: Sequence[JudgedCase], catalog: Mapping[str, Offering]) -> float:
+    """The share of the top-five items, over all cases, whose kind is a service (not training)."""
+    return evaluate("", method, cases, catalog).service_share

@@ -22,6 +22,7 @@ _REASON = {
     "audience": "is made for learners in the same situation",
     "subject": "is mainly about a more pressing gap",
     "nearby": "takes place nearer to the learner's home",
+    "made_for": "is a service made for someone in the learner's situation",
     "certainty": "is better known to the catalogue (language, cost, duration)",
 }
 _MADE_FOR_THEM = 1.0  # the audience part of an offering made for one of the learner's groups (signals.py)
@@ -81,10 +82,11 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
 def _true_of(part: str, value: float) -> bool:
     """Whether the reason for ``part`` says something true of the item itself, not only that its rival does
     worse: "made for learners in the same situation" only of an offering made for one of the learner's groups,
-    "nearer to the learner's home" only of one with sessions in the learner's country."""
+    "nearer to the learner's home" only of one with sessions near it, "made for the learner's situation" only of such a
+    service."""
     if part == "audience":
         return value >= _MADE_FOR_THEM
-    if part == "nearby":
+    if part in ("nearby", "made_for"):
         return value >= 1.0
     return True
 

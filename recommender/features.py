@@ -18,7 +18,7 @@ import numpy as np
 
 from recommender.catalog import Catalog
 from recommender.constraints import OfferingFacts, requirement_kinds
-from recommender.kinds import kind_of
+from recommender.kinds import FITS, kind_of
 from schemas.offering import Audience, Offering
 
 logger = logging.getLogger(__name__)
@@ -74,11 +74,14 @@ class CatalogFeatures:
     kind_focus: np.ndarray  # (n,) how much of a gap its kind teaches (``data/kinds.json``; 1.0: a course)
     service: np.ndarray  # (n,) bool: its kind is a service, not training
     measures_only: np.ndarray  # (n,) bool: it measures competences (fits only the unassessed), teaches none
+    fits: np.ndarray  # (n,) int8: whom its kind is for, as the position in kinds.FITS
+    no_item: np.ndarray  # (n,) bool: its kind teaches nothing by itself (an item only when made for the learner)
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
     descendants: list[np.ndarray]  # rows that are a part of row i (transitively)
     wholes: list[int]  # rows that have parts
     whole_family: WholeFamilies  # the wholes' rows and their parts', in one array
     stands_for: np.ndarray  # (n,) row of the whole a part can only be taken within (after its siblings), or -1
+    gate: np.ndarray  # (n,) row of the admission step (kind ``admits``) row i requires first, or -1
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
     audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
     open_requirements: np.ndarray  # (n,) requirements in words that no rule checks (prior skills, ...)
@@ -120,6 +123,8 @@ class CatalogFeatures:
             kind_focus=np.array([kind_of(o.kind).teaches for o in offs], dtype=float),
             service=np.array([kind_of(o.kind).service for o in offs], dtype=bool),
             measures_only=np.array([kind_of(o.kind).fits == "unassessed" for o in offs], dtype=bool),
+            fits=np.array([FITS.index(kind_of(o.kind).fits) for o in offs], dtype=np.int8),
+            no_item=np.array([not kind_of(o.kind).item for o in offs], dtype=bool),
             related=_families(offs, row),
             descendants=(desc_rows := _descendants(offs, row)),
             wholes=(wholes := [i for i, d in enumerate(desc_rows) if len(d)]),
@@ -127,6 +132,7 @@ class CatalogFeatures:
             prereq_steps=_prereq_steps(offs, row) + _named_in_requirements(offs),
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
             stands_for=_stands_for(offs, row),
+            gate=_gates(offs, row),
             open_requirements=np.array(
                 [len(o.requirements) - len(requirement_kinds(o)) for o in offs], dtype=float
             ),
@@ -222,6 +228,23 @@ def _named_in_requirements(offs: list[Offering]) -> np.ndarray:
                 for b in range(a + 2, min(len(words), a + _MAX_TITLE_WORDS) + 1):
                     named |= titles.get(" ".join(words[a:b]), set())
         out[i] = len(named - {o.id})
+    return out
+
+
+def _gates(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
+    """Per offering, the row of the admission step it requires first, or -1: a prerequisite whose kind ``admits``
+    and that has no level range of its own (a test that lets the learner in, not a course) is worth what it
+    opens."""
+
+    def gate(oid: str) -> bool:
+        step = offs[row[oid]] if oid in row else None
+        return step is not None and kind_of(step.kind).admits and step.level_min is None and step.level_max is None
+
+    out = np.full(len(offs), -1, dtype=np.int64)
+    for i, o in enumerate(offs):
+        gates = [row[p] for group in o.prerequisites if len(group) == 1 for p in group if gate(p)]
+        if gates:
+            out[i] = gates[0]
     return out
 
 

@@ -1,7 +1,10 @@
 """Kinds of offering as data (``data/kinds.json``): how much each teaches, whether it is a service, who it fits.
 
 A service (an advice desk, a helpline, a guide, a diagnostic, ...) is not training: it never takes a training
-slot that a course could fill and is shown in the recommendation's ``support`` list with the table's reason.
+slot that a course could fill and is shown in the recommendation's ``support`` list with the table's reason,
+unless its kind is made for this learner (``fits``): a diagnostic for someone who leads an organisation, help near
+home for a learner starting out or a senior, a catalogue for the audience it names. Then it competes with the
+courses.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-FITS = ("anyone", "organisation_lead", "unassessed")
+FITS = ("anyone", "organisation_lead", "unassessed", "starting_out_nearby", "its_audience")
 
 
 @dataclass(frozen=True)
@@ -20,8 +23,11 @@ class Kind:
 
     teaches: float  # how much of a gap it teaches, next to a focused course (1.0)
     service: bool  # not training
-    fits: str  # who it suits: one of FITS
+    fits: str  # whom it is for: one of FITS (a service for anyone suits no one in particular)
     reason: str = ""  # what the support list says of it
+    admits: bool = False  # a way in (an admission test): worth what the offerings that require it teach
+    item: bool = True  # False: teaches nothing by itself (a test certifies, a catalogue lists courses), so it is
+    # an item only when made for the learner, otherwise support
 
 
 COURSE = Kind(1.0, False, "anyone")

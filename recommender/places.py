@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
 
@@ -34,6 +34,25 @@ class Places:
 
     also_reach: dict[tuple[str, str], frozenset[str]]  # (country, folded region or alias) -> other countries
     services: dict[str, EmploymentService]
+    one_area: frozenset[str] = frozenset()  # countries where every session is near home
+    names: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, folded alias) -> folded region
+    contains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # larger region -> regions
+
+    def region(self, country: str, region: str | None) -> str | None:
+        """The folded name of a region, an alias resolved (``"Arlon"`` is the Province de Luxembourg)."""
+        if not region:
+            return None
+        folded = _fold(region)
+        return self.names.get((country, folded), folded)
+
+    def near(self, home: tuple[str, str | None], site: tuple[str, str | None]) -> bool:
+        """Whether in-person sessions at ``site`` (country, region) are near a learner living at ``home``."""
+        if site[0] != home[0]:
+            return False
+        mine, theirs = self.region(*home), self.region(*site)
+        if site[0] in self.one_area or mine is None or theirs is None:
+            return True
+        return theirs == mine or mine in self.contains.get((site[0], theirs), frozenset())
 
     def reach(self, country: str, region: str | None) -> frozenset[str]:
         """The countries whose in-person sessions a resident of ``country`` / ``region`` can attend."""
@@ -59,8 +78,19 @@ def load_places() -> Places:
     for area in raw["border_areas"]:
         for name in (area["region"], *area.get("aliases", [])):
             also[(area["country"], _fold(name))] = frozenset(area["also_reach"])
+    names: dict[tuple[str, str], str] = {}
+    for area in raw["border_areas"]:
+        for name in area.get("aliases", []):
+            names[(area["country"], _fold(name))] = _fold(area["region"])
+    areas = raw.get("areas", {})
+    contains: dict[tuple[str, str], frozenset[str]] = {}
+    for big in areas.get("larger_regions", []):
+        inside = frozenset(_fold(r) for r in big["contains"])
+        contains[(big["country"], _fold(big["region"]))] = inside
+        for name in big.get("aliases", []):
+            names[(big["country"], _fold(name))] = _fold(big["region"])
     services = {
         country: EmploymentService(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
         for country, s in raw["employment_services"].items() if country != "note"
     }
-    return Places(also, services)
+    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains)

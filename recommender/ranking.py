@@ -14,11 +14,17 @@ parts, kept as the item's score breakdown:
   kinds (a focused course beats a catch-all programme);
 - ``audience``: made for people like the learner (jobseekers, seniors, SMEs, ...) rather than for others;
 - ``subject``: how pressing the gap is that it is mainly about (the competence it lists first);
+- ``nearby``: sessions near the learner's home, for a learner starting out or a senior (0.5 for everyone else);
+- ``made_for``: a service whose kind is made for this learner (:func:`made_for`), which then competes with the
+  courses for a place among the items;
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares
   about; each offering still to take first.
 
 Broad kinds (a catalogue area, a programme) and events or talks also teach less of each gap they are tagged with
 (``KIND_TEACHES``), not only count as less focused.
+
+An admission test with no level of its own is worth, for this learner, the best offering it opens that they may
+take (:func:`_through_gates`).
 
 Selection is greedy with diversity across gaps (maximal marginal relevance): once a gap is served, offerings
 that only serve it lose weight. A whole and its parts (``part_of``) are never both selected.
@@ -33,6 +39,7 @@ from typing import NamedTuple
 import numpy as np
 
 from recommender.features import CatalogFeatures
+from recommender.kinds import FITS
 from recommender.signals import LEVELS, Tables, focus, inherit_parts, level_quality, profile_similarity, subject
 from recommender.weights import PARTS_W, POOL, SERVED_STEP, TOO_ADVANCED, TOO_ADVANCED_LISTED, W
 from schemas.recommendation import Gap
@@ -65,6 +72,7 @@ class Scored:
     parts: np.ndarray  # (k, len(PARTS))
     score: np.ndarray
     too_advanced: list[tuple[int, str]] = field(default_factory=list)
+    made_for: np.ndarray | None = None  # (k,) bool: a service made for this learner (competes with the courses)
 
 
 def _adjust(f: CatalogFeatures, rows: np.ndarray, gaps: list[Gap], adj: Adjustments | None) -> np.ndarray:
@@ -112,6 +120,7 @@ def score_all(
     candidates: np.ndarray | None = None,
     arrays: GapArrays | None = None,
     nearby: np.ndarray | None = None,
+    who: Who | None = None,
 ) -> Scored:
     """Score every offering not ``rejected`` that addresses at least one gap (by its tags or, untagged, its text).
 
@@ -119,8 +128,12 @@ def score_all(
         t: the catalogue's ranking tables (built with the features).
         candidates: the rows to consider (a large catalogue's shortlists, sorted); None: the whole catalogue.
         arrays: :meth:`GapArrays.of` the gaps, when the caller has them.
+        nearby: per offering, how near its sessions are (views.nearby_sessions); None: it does not matter to
+            this learner (0.5 everywhere).
+        who: what says which services are made for the learner (:func:`made_for`); None: none is.
     """
     a = arrays or GapArrays.of(f, gaps)
+    near_matters = nearby is not None
     if nearby is None:
         nearby = np.full(len(f.ids), 0.5, dtype=np.float32)
     cols, levels, pri = a.cols, a.levels, a.pri
@@ -155,7 +168,9 @@ def score_all(
     served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
+    mine = made_for(f, rows, a, nearby if near_matters else None, who)
     named = {
+        "made_for": mine.astype(float),
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
         "coverage": 0.5 * total / a.pri_sum + 0.5 * value.max(axis=1, initial=0.0) / a.pri_max,
         "level_fit": total / np.maximum(served_priority, 1e-9),
@@ -168,27 +183,116 @@ def score_all(
         # each offering to take first (a prerequisite not yet done) is a step further from the goal
         "prerequisites": -W["prereq_step_cost"] * np.minimum(f.prereq_steps[rows], 4),
     }
-    score = sum(w * named[k] for k, w in PARTS_W.items()) + named["certainty"] + named["prerequisites"]
     for j, name in enumerate(PARTS):
         parts[:, j] = named[name]
-    return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced)
+    score = _total(parts)
+    if (f.gate[rows] >= 0).any():
+        own = {"nearby": nearby, "certainty": certainty, "prerequisites": -W["prereq_step_cost"]
+               * np.minimum(f.prereq_steps, 4)}
+        rows, value, quality, addressed, parts, score = _through_gates(
+            f.gate, rejected, own, rows, value, quality, addressed, parts, score)
+    made = parts[:, PARTS.index("made_for")] > 0
+    return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced, made)
+
+
+STARTING_OUT = 2  # a learner whose every gap starts from this level or below is starting out
+
+
+class Who(NamedTuple):
+    """What says which services are made for a learner."""
+
+    senior: bool  # retired, or 60 or older
+    audience: int  # the audience bits of the groups they belong to
+
+
+def starting_out(a: GapArrays, who: Who | None) -> bool:
+    """A senior, or a learner whose every gap starts from level ``STARTING_OUT`` or below."""
+    return (who is not None and who.senior) or int(a.levels.max(initial=0)) <= STARTING_OUT
+
+
+def made_for(f: CatalogFeatures, rows: np.ndarray, a: GapArrays, nearby: np.ndarray | None, who: Who | None
+             ) -> np.ndarray:
+    """Per row, whether it is a service whose kind is made for this learner (``data/kinds.json`` fits): an
+    organisation's diagnostic the rules let through (so the learner leads one), help near home (``nearby``, given
+    when it matters) for a learner starting out or a senior, a catalogue whose named audience includes the
+    learner."""
+    if who is None:
+        return np.zeros(len(rows), dtype=bool)
+    code = f.fits[rows]
+    lead = code == FITS.index("organisation_lead")
+    near = np.zeros(len(rows), dtype=bool)
+    if nearby is not None and starting_out(a, who):
+        near = (code == FITS.index("starting_out_nearby")) & (nearby[rows] == 1.0)
+    members = (code == FITS.index("its_audience")) & ((f.audience_bits[rows] & who.audience) != 0)
+    return f.service[rows] & (lead | near | members)
+
+
+_WEIGHTED = len(PARTS_W)  # the first parts are weighted; certainty and prerequisites are added as they are
+
+
+def _total(parts: np.ndarray) -> np.ndarray:
+    """Scores from their parts (rows of ``parts`` in PARTS order)."""
+    return parts[:, :_WEIGHTED] @ np.fromiter(PARTS_W.values(), float, _WEIGHTED) + parts[:, _WEIGHTED:].sum(axis=1)
+
+
+def _through_gates(
+    gate: np.ndarray, rejected: np.ndarray, own: dict[str, np.ndarray], rows: np.ndarray, *arrays: np.ndarray,
+) -> tuple[np.ndarray, ...]:
+    """The scored arrays with each admission step (``f.gate``) the learner may take worth the best offering it
+    opens for them: what it does for the gaps, its score with the step's own place, certainty and prerequisites.
+
+    ``arrays`` are value, quality, addressed, parts and score, row-aligned with ``rows`` (sorted); a step not
+    scored yet is inserted in order.
+    """
+    value, quality, addressed, parts, score = arrays
+    opened = (gate[rows] >= 0).nonzero()[0]
+    gates = gate[rows[opened]]
+    allowed = ~rejected[gates]
+    opened, gates = opened[allowed], gates[allowed]
+    order = np.lexsort((-score[opened], gates))  # per step, the best offering it opens first
+    opened, gates = opened[order], gates[order]
+    first = np.r_[True, gates[1:] != gates[:-1]] if len(gates) else np.zeros(0, bool)
+    opened, gates = opened[first], gates[first]
+    if not len(opened):
+        return rows, *arrays
+    new_parts = parts[opened].copy()
+    for name, column in own.items():
+        new_parts[:, PARTS.index(name)] = column[gates]
+    new_score = _total(new_parts)
+    at = np.minimum(rows.searchsorted(gates), len(rows) - 1)
+    scored = rows[at] == gates
+    better = scored & (new_score > score[at])
+    for arr, new in ((value, value[opened]), (quality, quality[opened]), (addressed, addressed[opened]),
+                     (parts, new_parts), (score, new_score)):
+        arr[at[better]] = new[better]
+    add = ~scored
+    if not add.any():
+        return rows, value, quality, addressed, parts, score
+    where = rows.searchsorted(gates[add])
+    return (np.insert(rows, where, gates[add]), np.insert(value, where, value[opened[add]], axis=0),
+            np.insert(quality, where, quality[opened[add]], axis=0),
+            np.insert(addressed, where, addressed[opened[add]], axis=0),
+            np.insert(parts, where, new_parts[add], axis=0), np.insert(score, where, new_score[add]))
 
 
 def select(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool] = lambda row: True
 ) -> list[Candidate]:
     """Greedy top-k with diversity across gaps and no whole-and-part duplicates, where a service never displaces
-    a course.
+    a course and a kind that teaches nothing by itself (a test, a catalogue) is no item unless made for the learner.
 
     The greedy pass runs over the best ``POOL * k`` candidates by score (an item further down cannot climb
     above them by diversity alone); if too few survive the exclusions, it runs again over all of them. When a
-    service (``data/kinds.json``) is picked, the list is compared with the training-only one: every course the
-    service pushed out that works on a gap the service works on takes its place back, and the service goes.
+    service (``data/kinds.json``) not made for this learner (:func:`made_for`) is picked, the list is compared
+    with the one without such services: every course the service pushed out that works on a gap the service works
+    on takes its place back, and the service goes.
     """
-    picked = _pick(s, f, k, feasible, np.ones(len(s.rows), dtype=bool))
-    service = f.service[s.rows]
+    mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
+    allowed = ~(f.no_item[s.rows] & ~mine)
+    picked = _pick(s, f, k, feasible, allowed)
+    service = f.service[s.rows] & ~mine
     if service[picked].any():
-        training = _pick(s, f, k, feasible, ~service)
+        training = _pick(s, f, k, feasible, allowed & ~service)
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
     return _candidates(s, f, np.array(picked, dtype=np.int64))

@@ -17,12 +17,14 @@ import numpy as np
 from recommender.constraints import LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
 from recommender.memo import kept, read_only
+from recommender.places import load_places
 from recommender.signals import audience_affinity
 from recommender.weights import W
 from schemas.framework import Framework
 
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
+SENIOR_AGE = 60
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
 
 
@@ -34,6 +36,8 @@ class ProfileView:
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
     nearby: np.ndarray  # float32: 1 sessions in the learner's country, 0 across a border, 0.5 online or unknown
+    mine: int = 0  # the audience bits of the groups the learner belongs to
+    senior: bool = False  # retired, or 60 or older
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
     ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
 
@@ -92,7 +96,7 @@ def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
     }.get(profile.status or "", set())
     if profile.is_minor():
         groups.add("youth")
-    if profile.age is not None and profile.age >= 60:
+    if profile.age is not None and profile.age >= SENIOR_AGE:
         groups.add("seniors")
     if profile.leads_organisation:
         groups |= {"smes", "managers"}
@@ -112,19 +116,22 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
                                  lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
-    return ProfileView(rules, affinity, certainty, nearby_sessions(f, profile.country))
+    senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
+    nearby = nearby_sessions(f, profile.country, profile.region)
+    return ProfileView(rules, affinity, certainty, nearby, mine, senior)
 
 
-def nearby_sessions(f: CatalogFeatures, country: str) -> np.ndarray:
-    """Per offering, how near its sessions are: 1 in the learner's country, 0 in another country they reach
-    (the unreachable are ruled out), 0.5 online or not tied to a place; kept per country."""
+def nearby_sessions(f: CatalogFeatures, country: str, region: str | None = None) -> np.ndarray:
+    """Per offering, how near its sessions are: 1 near the learner's home (``places.Places.near``), 0 elsewhere
+    (the unreachable are ruled out), 0.5 online or not tied to a place; kept per home."""
     facts = f.facts
 
     def compute() -> np.ndarray:
-        home = facts.countries.index(country) if country in facts.countries else -2
-        return read_only(np.where(facts.place < 0, 0.5, np.where(facts.place == home, 1.0, 0.0)).astype(np.float32))
+        places = load_places()
+        near = np.array([places.near((country, region), site) for site in facts.sites] + [False])
+        return read_only(np.where(facts.site < 0, 0.5, np.where(near[facts.site], 1.0, 0.0)).astype(np.float32))
 
-    return kept(facts.masks, ("nearby", country), compute, 64)
+    return kept(facts.masks, ("nearby", country, region), compute, 64)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:

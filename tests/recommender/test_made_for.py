@@ -1,0 +1,104 @@
+"""Services made for the learner compete with courses; kinds that teach nothing by themselves stay in support; an
+admission test is worth what it opens; help near home is near in the learner's own region."""
+
+from __future__ import annotations
+
+import pytest
+
+from recommender import fitting
+from recommender.evaluation import Score
+from recommender.places import load_places
+from tests.recommender.synthetic import event, offering, small_recommender
+
+OWNER = {"languages": ["en"], "status": "self-employed"}
+EMPLOYEE = {"languages": ["en"], "status": "employee"}
+
+
+def _weak_courses(code: str) -> list:
+    # on the gap, but above the learner's next level and made for other people: a service made for the learner
+    # can beat them
+    return [offering(f"course-{i}", competences=[code], level_min=3, level_max=6, audience=["citizens", "students"],
+                     title=f"advanced course {i}") for i in range(2)]
+
+
+def ids(out) -> list[str]:  # noqa: ANN001
+    return [i.offering_id for i in out.items]
+
+
+def test_a_diagnostic_made_for_an_sme_owner_takes_a_slot_a_generic_service_may_not() -> None:
+    # the same offering twice over: as an organisation's diagnostic (made for owners) and as a guide (for anyone)
+    check = offering("check", kind="diagnostic", competences=["4.1"], title="security check of your firm",
+                     audience=["smes"])
+    guide = offering("check", kind="guide", competences=["4.1"], title="security check of your firm",
+                     audience=["smes"])
+    owner = event({"4.1": 1}, OWNER)
+    with_check = small_recommender([check, *_weak_courses("4.1")], max_items=2).recommend(owner)
+    with_guide = small_recommender([guide, *_weak_courses("4.1")], max_items=2).recommend(owner)
+    assert "check" in ids(with_check)
+    assert with_check.items[ids(with_check).index("check")].score_breakdown["made_for"] == 1.0
+    assert ids(with_guide) == ["course-0", "course-1"] or set(ids(with_guide)) == {"course-0", "course-1"}
+    assert [s.offering_id for s in with_guide.support] == ["check"]
+    assert "check" not in [s.offering_id for s in with_check.path.steps]  # a service is never a path step
+
+
+def test_help_near_home_is_made_for_a_senior_or_a_beginner_not_for_everyone() -> None:
+    desk = offering("desk", kind="advice", format="in_person", location={"country": "BE", "region": "Wallonia"},
+                    competences=["2.1"], languages=["fr"], title="espace public numerique")
+    rec = small_recommender([desk, *_weak_courses("2.1")], max_items=2)
+    arlon = {"country": "BE", "region": "Arlon"}
+    senior = rec.recommend(event({"2.1": 1}, {"languages": ["fr", "en"], "status": "retired", "residence": arlon}))
+    # a 35-year-old past the first steps on another gap: the desk could help with 2.1 but is not made for them
+    versed = rec.recommend(event({"2.1": 2, "4.2": 3}, {"languages": ["fr", "en"], "status": "employee", "age": 35,
+                                                        "residence": arlon}))
+    assert senior.items[ids(senior).index("desk")].score_breakdown["made_for"] == 1.0
+    assert "desk" in ids(versed) + [s.offering_id for s in versed.support]
+    assert "desk" not in ids(versed) or versed.items[ids(versed).index("desk")].score_breakdown["made_for"] == 0.0
+
+
+def test_a_certification_or_a_generic_catalogue_is_support_never_an_item() -> None:
+    pix = offering("certify", kind="assessment", competences=["4.2"], title="certification test")
+    area = offering("area", kind="catalogue_area", competences=["4.2"], title="privacy courses of a chamber",
+                    audience=["smes"])
+    course = offering("course", competences=["4.2"])
+    rec = small_recommender([pix, area, course])
+    employee = rec.recommend(event({"4.2": 1}, EMPLOYEE))
+    owner = rec.recommend(event({"4.2": 1}, OWNER))
+    assert ids(employee) == ["course"]
+    assert {s.offering_id for s in employee.support} == {"certify", "area"}
+    assert "area" in ids(owner)  # a chamber's catalogue for its own members is an item
+    assert "certify" not in ids(owner)
+
+
+def test_an_admission_test_is_worth_what_it_opens_for_this_learner() -> None:
+    test = offering("admission", kind="admission", competences=["5.3"], level_min=None, level_max=None,
+                    title="online admission games")
+    school = offering("school", kind="programme", competences=["3.4"], format="in_person",
+                      location={"country": "LU"}, prerequisites=[["admission"]], title="coding school")
+    rec = small_recommender([test, school])
+    anyone = rec.recommend(event({"3.4": 1}, {"languages": ["en"], "status": "jobseeker"}))
+    online = rec.recommend(event({"3.4": 1}, {"languages": ["en"], "status": "jobseeker"},
+                                 preferences={"formats": ["online"]}))
+    assert set(ids(anyone)) == {"admission", "school"}
+    assert [s.offering_id for s in anyone.path.steps] == ["admission", "school"]
+    assert ids(online) == []  # the school is out of reach for this learner, so the way in is worth nothing
+
+
+@pytest.mark.parametrize(("home", "site", "near"), [
+    (("LU", "Esch-sur-Alzette"), ("LU", "Differdange"), True),  # Luxembourg is one area
+    (("DE", "Saarland"), ("DE", "Saarland"), True),
+    (("DE", "Saarland"), ("DE", "Rhineland-Palatinate"), False),
+    (("BE", "Arlon"), ("BE", "Province de Luxembourg"), True),  # an alias of the region
+    (("BE", "Arlon"), ("BE", "Wallonia"), True),  # a network across a larger region that contains it
+    (("BE", "Arlon"), ("BE", "Namur"), False),
+    (("FR", "Moselle"), ("LU", None), False),  # reachable across the border, but not near
+    (("DE", None), ("DE", "Saarland"), True),  # nothing says where in the country: taken as near
+])
+def test_sessions_near_home(home: tuple[str, str | None], site: tuple[str, str | None], near: bool) -> None:
+    assert load_places().near(home, site) is near
+
+
+def test_fitting_pays_for_services_above_a_tenth_of_the_top_fives() -> None:
+    at_cap = Score("m", ndcg5=0.8, shown5=100, services5=10)
+    above = Score("m", ndcg5=0.8, shown5=100, services5=20)
+    assert fitting.objective(at_cap, 20) == pytest.approx(0.8)
+    assert fitting.objective(above, 20) == pytest.approx(0.8 - fitting.SERVICE_COST * 0.10)
