@@ -1,4 +1,5 @@
-"""The shared Pix Orga example and the variants real exports differ by, generated from it."""
+"""The Pix Orga example (the shipped copy of the shared one) and the variants real exports differ by, generated
+from it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,10 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import EXAMPLES, SHARED
+from tests.conftest import EXAMPLES
 
-PIX_EXAMPLE = SHARED / "contracts" / "examples" / "pix-profiles-collection.csv"
-SHIPPED_EXAMPLE = EXAMPLES / "pix-profiles-collection.csv"
+# the shipped copy: tests/schemas/test_contracts.py compares it with ../shared when that is there
+PIX_EXAMPLE = EXAMPLES / "pix-profiles-collection.csv"
 KEY = b"test-pseudonym-key-0123456789"
 
 #: Every identity value of the example's participants, as written and as meant (guard removed).
@@ -23,7 +24,7 @@ IDENTITIES = [
 
 
 def example_text() -> str:
-    """The shared example as text, BOM included."""
+    """The example as text, BOM included."""
     return PIX_EXAMPLE.read_bytes().decode("utf-8")
 
 

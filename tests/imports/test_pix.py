@@ -18,7 +18,7 @@ from upskill.imports import (
 )
 from upskill.imports.pix_cells import RowError, parse_shared_at
 
-from .conftest import KEY, PIX_EXAMPLE, SHIPPED_EXAMPLE, drop_column, edit, example_text, insert_column
+from .conftest import KEY, drop_column, edit, example_text, insert_column
 
 NEW_DATE_TITLE = "Date et heure de l'envoi (Europe/Paris)"
 ANNE = {  # line 2 of the example: (level, pix) per Pix competence
@@ -34,10 +34,6 @@ def run(text: str, key: bytes = KEY, **options: object):
 
 def results_of(event: AssessmentCompleted) -> dict[str, tuple[int, float | None]]:
     return {r.competence: (r.level, r.pix) for r in event.results}
-
-
-def test_shipped_example_is_the_shared_one():
-    assert SHIPPED_EXAMPLE.read_bytes() == PIX_EXAMPLE.read_bytes()
 
 
 def test_shared_example_gives_one_event_per_shared_row():
