@@ -15,13 +15,15 @@ from recommender.features import CatalogFeatures
 from recommender.weights import SEMANTIC_THRESHOLD, W
 
 LEVELS = 9  # current levels 0-8
+FIRST_LEVEL = 1
 
 
 def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.ndarray:
     """How well level ranges (column vectors) serve gaps (row vectors): 0..1, broadcast to (k, m).
 
     1 when an offering starts at or just below the learner's next level, less the further above or below it
-    starts, ``W["at_level"]`` of that when it stops at the learner's level, 0 when it stays below.
+    starts, ``W["at_level"]`` of that when it stops at the learner's level (all of it at the first level, where
+    a learner has only begun), 0 when it stays below.
     """
     nxt = cur + 1.0
     start = np.where(
@@ -30,7 +32,9 @@ def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.nda
         1.0 - W["below_cost"] * np.clip(cur - 1.0 - lmin, 0.0, None),  # starts well below: time on known ground
     )
     # an offering that tops out at the learner's level consolidates it; below it, it teaches nothing
-    quality = np.where(lmax < cur, 0.0, np.where(lmax == cur, W["at_level"] * start, start))
+    # at the first level a learner has only begun: a course at that level is their start, not a repeat
+    consolidates = np.where(cur <= FIRST_LEVEL, 1.0, W["at_level"])
+    quality = np.where(lmax < cur, 0.0, np.where(lmax == cur, consolidates * start, start))
     unknown = np.isnan(lmin) | np.isnan(lmax)
     return np.where(unknown, W["unknown_level_quality"], quality)
 
