@@ -6,8 +6,10 @@
   inspectable learner whose result is one table.
 - :func:`cross_validate` splits the cases into K folds; weights are fitted on K-1 and scored on the held-out
   fold, so the figure says how the method does on learners it was not fitted on.
+- :func:`choose` ships the fitted weights only if fitting beats the hand-set prior (``weights.prior``) on held-out
+  cases; otherwise the prior is the table.
 - :func:`ablation` repeats that with each score part removed: a part earns its place only if removing it
-  lowers the cross-validated figure.
+  lowers the held-out figure.
 """
 
 from __future__ import annotations
@@ -87,10 +89,26 @@ class CrossValidation:
     """Held-out figures of K-fold cross-validation."""
 
     k: int
-    ndcg5: float  # mean over the held-out cases (not over folds)
-    violations10: int
+    held: Score  # every held-out case scored with the weights fitted without its fold
     per_fold: list[float] = field(default_factory=list)
     fitted: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def ndcg5(self) -> float:
+        """Mean held-out nDCG@5 over the cases (not over folds)."""
+        return self.held.ndcg5
+
+    @property
+    def violations10(self) -> int:
+        return self.held.violations10
+
+
+def _pool(into: Score, score: Score) -> None:
+    into.per_case.update(score.per_case)
+    into.violations10 += score.violations10
+    into.shown5 += score.shown5
+    into.services5 += score.services5
+    into.ndcg5 = sum(into.per_case.values()) / len(into.per_case) if into.per_case else 0.0
 
 
 def cross_validate(
@@ -98,31 +116,61 @@ def cross_validate(
     rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
 ) -> CrossValidation:
     """Fit on K-1 folds, score the held-out one, for each fold; the weights in use are left as they were."""
-    graded: list[float] = []
-    out = CrossValidation(k, 0.0, 0)
+    out = CrossValidation(k, Score("held-out"))
     with weights_kept():
         for i, held in enumerate(folds(cases, k)):
             train = [c for j, fold in enumerate(folds(cases, k)) if j != i for c in fold]
             fitted = coordinate_ascent(measure, train, start, free, rounds, progress)
             weights.use(fitted)
             score = measure(held)
-            graded += list(score.per_case.values())
-            out.violations10 += score.violations10
+            _pool(out.held, score)
             out.per_fold.append(score.ndcg5)
             out.fitted.append(fitted)
             weights.use(start)
-    out.ndcg5 = sum(graded) / len(graded) if graded else 0.0
     return out
+
+
+def unfitted(measure: Measure, cases: Sequence[JudgedCase], start: Mapping[str, float]) -> Score:
+    """The figures of ``start`` as it is: nothing is fitted, so every case is held out."""
+    with weights_kept():
+        weights.use(start)
+        return measure(cases)
+
+
+@dataclass
+class Choice:
+    """Whether fitting beats the hand-set start out of sample, and the table to use."""
+
+    cv: CrossValidation
+    hand_set: Score
+    fits_better: bool
+    table: dict[str, float]
+
+
+def choose(
+    measure: Measure, cases: Sequence[JudgedCase], k: int, start: Mapping[str, float], free: Sequence[str],
+    rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
+) -> Choice:
+    """The weights to ship: fitted on all the cases if fitting beats the hand-set ``start`` on held-out cases
+    (by :func:`objective`), else ``start`` itself."""
+    cv = cross_validate(measure, cases, k, start, free, rounds, progress)
+    hand = unfitted(measure, cases, start)
+    better = objective(cv.held, len(cases)) > objective(hand, len(cases))
+    with weights_kept():
+        table = coordinate_ascent(measure, cases, start, free, rounds, progress) if better else dict(start)
+    return Choice(cv, hand, better, table)
 
 
 def ablation(
     measure: Measure, cases: Sequence[JudgedCase], k: int, start: Mapping[str, float], free: Sequence[str],
     parts: Sequence[str], rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
-) -> dict[str, float]:
-    """The cross-validated nDCG@5 with each of ``parts`` removed (its weight 0, not fitted)."""
+) -> dict[str, tuple[float, float]]:
+    """Per part of ``parts``, nDCG@5 with it removed (its weight 0, not fitted): cross-validated with the other
+    weights fitted, and with the hand-set ``start`` as it is."""
     out = {}
     for part in parts:
         without = {**start, part: 0.0}
         rest = [n for n in free if n != part]
-        out[part] = cross_validate(measure, cases, k, without, rest, rounds, progress).ndcg5
+        out[part] = (cross_validate(measure, cases, k, without, rest, rounds, progress).ndcg5,
+                     unfitted(measure, cases, without).ndcg5)
     return out

@@ -40,11 +40,14 @@ def test_cross_validation_reports_held_out_figures_per_fold(tmp_path: Path) -> N
     assert cv["k"] == 2 and len(cv["per_fold"]) == 2
     assert 0.0 <= cv["ndcg@5"] <= 1.0
     assert 0.0 <= report["service_share_top5"] <= 1.0
+    # beside it, the hand-set prior on the same cases, nothing fitted, and which of the two does better
+    assert 0.0 <= report["hand_set"]["ndcg@5"] <= 1.0 and isinstance(report["fitting_beats_hand_set"], bool)
     assert weights.values() == weights.values() | json.loads(weights.TABLE.read_text())["parts"]  # left as it was
 
 
 def test_fit_writes_the_weights_table_with_how_it_was_fitted(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
     table = tmp_path / "weights.json"
+    shipped = json.loads(weights.TABLE.read_text())
     table.write_text(weights.TABLE.read_text())
     monkeypatch.setattr(weights, "TABLE", table)
     before = weights.values()
@@ -54,6 +57,9 @@ def test_fit_writes_the_weights_table_with_how_it_was_fitted(tmp_path: Path, mon
         written = json.loads(table.read_text())
         assert written["fitted"]["cases"] == 3
         assert set(written["parts"]) == set(weights.PARTS_W) and set(written["signals"]) == set(weights.W)
+        assert written["prior"] == shipped["prior"]  # a fit never moves the prior
+        if written["fitted"]["table"] == "the hand-set prior":  # fitting did not beat it out of sample
+            assert written["parts"] == written["prior"]["parts"]
     finally:
         weights.use(before)
 

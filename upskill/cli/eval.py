@@ -14,6 +14,7 @@ import typer
 ROOT = Path(__file__).resolve().parents[2]
 DEV_CASES = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN_CASES = ROOT / "tests" / "data" / "judged-cases.jsonl"
+DEFAULT_FOLDS = 5  # --fit without --cv: fitting must beat the hand-set prior over this many folds
 
 
 def default_cases() -> list[Path]:
@@ -43,8 +44,8 @@ def register(app: typer.Typer) -> None:
             "Default: tests/data/dev-cases.jsonl and tests/data/judged-cases.jsonl."),
         cv: int = typer.Option(0, "--cv", help="K-fold cross-validated nDCG@5 over all the cases (K >= 2).",
                                min=0),
-        fit: bool = typer.Option(False, "--fit", help="Fit the weights on all the cases and write "
-                                 "recommender/data/weights.json."),
+        fit: bool = typer.Option(False, "--fit", help="Write recommender/data/weights.json: the weights fitted on "
+                                 "all the cases if fitting beats the hand-set prior cross-validated, else the prior."),
         ablation: bool = typer.Option(False, "--ablation", help="With --cv: the figure with each score part "
                                       "removed."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (with per-case nDCG)."),
@@ -88,7 +89,8 @@ def register(app: typer.Typer) -> None:
 
 
 def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bool) -> dict[str, object]:  # noqa: ANN001
-    """Cross-validation, ablation and fitting, with a progress bar; returns their figures."""
+    """Cross-validation against the hand-set prior, ablation and fitting, with a progress bar; returns their
+    figures."""
     from rich.progress import Progress
 
     from recommender import fitting, weights
@@ -97,11 +99,12 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
     def measure(some):  # noqa: ANN001, ANN202
         return evaluate("upskill", lambda e: [i.offering_id for i in rec.recommend(e).items], some, offerings)
 
-    start = weights.values()
+    start = weights.prior()  # not the table in use: it was fitted on every case, held-out ones included
     free = list(start)
     parts = list(weights.PARTS_W)
+    k = k or min(DEFAULT_FOLDS, max(2, len(cases)))  # --fit alone
     per_fit = fitting.ROUNDS * len(free) * len(fitting.STEPS)
-    fits = (k * (1 + (len(parts) if ablation else 0)) if k else 0) + (1 if fit else 0)
+    fits = k * (1 + (len(parts) if ablation else 0)) + (1 if fit else 0)
     out: dict[str, object] = {}
     with Progress(transient=True, disable=quiet) as bar:
         task = bar.add_task("fitting weights", total=fits * per_fit)
@@ -109,28 +112,39 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
         def tick() -> None:
             bar.advance(task)
 
-        if k:
-            found = fitting.cross_validate(measure, cases, k, start, free, progress=tick)
-            out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "violations@10": found.violations10,
-                         "per_fold": [round(x, 4) for x in found.per_fold]}
-            if ablation:
-                without = fitting.ablation(measure, cases, k, start, free, parts, progress=tick)
-                out["ablation"] = {p: {"cv_ndcg@5_without": round(v, 4), "keep": v < found.ndcg5}
-                                   for p, v in without.items()}
+        choice = fitting.choose(measure, cases, k, start, free, progress=tick)
+        found, hand = choice.cv, choice.hand_set
+        out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "violations@10": found.violations10,
+                     "service_share_top5": round(found.held.service_share, 4),
+                     "per_fold": [round(x, 4) for x in found.per_fold]}
+        out["hand_set"] = {"ndcg@5": round(hand.ndcg5, 4), "violations@10": hand.violations10,
+                           "service_share_top5": round(hand.service_share, 4)}
+        out["fitting_beats_hand_set"] = choice.fits_better
+        if ablation:
+            without = fitting.ablation(measure, cases, k, start, free, parts, progress=tick)
+            # a part is kept if removing it lowers the held-out figure of the weights in use: fitted or hand-set
+            out["ablation"] = {p: {"cv_ndcg@5_without": round(cv, 4), "hand_set_ndcg@5_without": round(hs, 4),
+                                   "keep": cv < found.ndcg5 if choice.fits_better else hs < hand.ndcg5}
+                               for p, (cv, hs) in without.items()}
         if fit:
-            fitted = fitting.coordinate_ascent(measure, cases, start, free, progress=tick)
-            weights.write(fitted, {"fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
-                                   "cases": len(cases), "cv": out.get("cv")})
-            out["fitted"] = fitted
+            weights.write(choice.table, {"fitted_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                         "cases": len(cases), "cv": out["cv"], "hand_set": out["hand_set"],
+                                         "table": "fitted" if choice.fits_better else "the hand-set prior"})
+            out["fitted"] = choice.table
     if not quiet:
-        if k:
-            cvr = out["cv"]
-            sys.stdout.write(f"{k}-fold cross-validated nDCG@5 over {len(cases)} cases: {cvr['ndcg@5']:.3f} "  # type: ignore[index]
-                             f"(folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
-                             f"violations@10 {cvr['violations@10']}\n")  # type: ignore[index]
+        cvr, hsr = out["cv"], out["hand_set"]
+        sys.stdout.write(  # type: ignore[index]
+            f"{k}-fold cross-validated nDCG@5 over {len(cases)} cases, weights fitted on the other folds: "
+            f"{cvr['ndcg@5']:.3f} (folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
+            f"violations@10 {cvr['violations@10']}, services {cvr['service_share_top5']:.1%}\n"  # type: ignore[index]
+            f"the hand-set prior, nothing fitted: {hsr['ndcg@5']:.3f}, violations@10 "  # type: ignore[index]
+            f"{hsr['violations@10']}, services {hsr['service_share_top5']:.1%}\n"  # type: ignore[index]
+            f"fitting {'beats' if choice.fits_better else 'does not beat'} the hand-set prior out of sample\n")
         for part, row in out.get("ablation", {}).items():  # type: ignore[union-attr]
-            sys.stdout.write(f"  without {part:12s} {row['cv_ndcg@5_without']:.3f}  "
+            sys.stdout.write(f"  without {part:12s} fitted {row['cv_ndcg@5_without']:.3f}, hand-set "
+                             f"{row['hand_set_ndcg@5_without']:.3f}  "
                              f"{'keep' if row['keep'] else 'adds nothing out of sample'}\n")
         if fit:
-            sys.stdout.write(f"weights fitted on {len(cases)} cases, written to {weights.TABLE}\n")
+            what = "fitted on all the cases" if choice.fits_better else "the hand-set prior"
+            sys.stdout.write(f"weights ({what}) written to {weights.TABLE}\n")
     return out
