@@ -25,6 +25,7 @@ _REASON = {
     "made_for": "is a service made for someone in the learner's situation",
     "certainty": "is better known to the catalogue (language, cost, duration)",
 }
+_AT = {k: PARTS.index(k) for k in _REASON}  # each reason's column in a candidate's parts
 _MADE_FOR_THEM = 1.0  # the audience part of an offering made for one of the learner's groups (signals.py)
 
 
@@ -68,8 +69,7 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
         return ""
     mine, theirs = cand.parts, rival.parts
     part, best = "", 0.0
-    for k in _REASON:  # the largest weighted difference in its favour (the first one on ties)
-        at = PARTS.index(k)
+    for k, at in _AT.items():  # the largest weighted difference in its favour (the first one on ties)
         diff = PARTS_W.get(k, 1.0) * (mine[at] - theirs[at])
         if diff > best and _true_of(k, mine[at]):
             part, best = k, diff

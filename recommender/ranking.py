@@ -133,9 +133,6 @@ def score_all(
         who: what says which services are made for the learner (:func:`made_for`); None: none is.
     """
     a = arrays or GapArrays.of(f, gaps)
-    near_matters = nearby is not None
-    if nearby is None:
-        nearby = np.full(len(f.ids), 0.5, dtype=np.float32)
     cols, levels, pri = a.cols, a.levels, a.pri
     if candidates is None:
         weight = t.weight[:, cols]
@@ -168,7 +165,7 @@ def score_all(
     served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
-    mine = made_for(f, rows, a, nearby if near_matters else None, who)
+    mine = made_for(f, rows, a, nearby, who)
     named = {
         "made_for": mine.astype(float),
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
@@ -177,7 +174,7 @@ def score_all(
         "similarity": profile_similarity(f, sim, cols, pri),
         "focus": focus(f, t, rows, cols, addressed),
         "audience": affinity[rows],
-        "nearby": nearby[rows],
+        "nearby": nearby[rows] if nearby is not None else np.full(len(rows), 0.5),
         "subject": subject(f, rows, cols, addressed, pri, a.pri_max),
         "certainty": certainty[rows],
         # each offering to take first (a prerequisite not yet done) is a step further from the goal
@@ -187,8 +184,11 @@ def score_all(
         parts[:, j] = named[name]
     score = _total(parts)
     if (f.gate[rows] >= 0).any():
-        own = {"nearby": nearby, "certainty": certainty, "prerequisites": -W["prereq_step_cost"]
-               * np.minimum(f.prereq_steps, 4)}
+        def own(gates: np.ndarray) -> dict[str, np.ndarray]:
+            return {"nearby": nearby[gates] if nearby is not None else np.full(len(gates), 0.5),
+                    "certainty": certainty[gates],
+                    "prerequisites": -W["prereq_step_cost"] * np.minimum(f.prereq_steps[gates], 4)}
+
         rows, value, quality, addressed, parts, score = _through_gates(
             f.gate, rejected, own, rows, value, quality, addressed, parts, score)
     made = parts[:, PARTS.index("made_for")] > 0
@@ -236,13 +236,15 @@ def _total(parts: np.ndarray) -> np.ndarray:
 
 
 def _through_gates(
-    gate: np.ndarray, rejected: np.ndarray, own: dict[str, np.ndarray], rows: np.ndarray, *arrays: np.ndarray,
+    gate: np.ndarray, rejected: np.ndarray, own: Callable[[np.ndarray], dict[str, np.ndarray]], rows: np.ndarray,
+    *arrays: np.ndarray,
 ) -> tuple[np.ndarray, ...]:
     """The scored arrays with each admission step (``f.gate``) the learner may take worth the best offering it
     opens for them: what it does for the gaps, its score with the step's own place, certainty and prerequisites.
 
     ``arrays`` are value, quality, addressed, parts and score, row-aligned with ``rows`` (sorted); a step not
-    scored yet is inserted in order.
+    scored yet is inserted in order. ``own(steps)`` gives the steps' own nearby, certainty and prerequisites
+    parts.
     """
     value, quality, addressed, parts, score = arrays
     opened = (gate[rows] >= 0).nonzero()[0]
@@ -256,8 +258,8 @@ def _through_gates(
     if not len(opened):
         return rows, *arrays
     new_parts = parts[opened].copy()
-    for name, column in own.items():
-        new_parts[:, PARTS.index(name)] = column[gates]
+    for name, column in own(gates).items():
+        new_parts[:, PARTS.index(name)] = column
     new_score = _total(new_parts)
     at = np.minimum(rows.searchsorted(gates), len(rows) - 1)
     scored = rows[at] == gates
