@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 
 from api import web
 from api.keys import key_resolver
+from api.limits import BodyLimit
 from api.metrics import instrument
 from api.people import InvalidEdit, NotAllowed, NotFound
 from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
@@ -22,6 +23,7 @@ from upskill import __version__
 from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
+UPLOAD_FORM_BYTES = 64 * 1024  # the multipart form's fields and boundaries around an export
 
 
 def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
@@ -98,4 +100,7 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
     app.include_router(web.router)  # the counsellor page, /counsellor (with its own static files)
     instrument(app)
     app.mount("/metrics", make_asgi_app())
+    # outermost: a body above the cap is refused before routing, authentication or parsing
+    app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes,
+                       larger={"/v1/imports/": imports.MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES})
     return app

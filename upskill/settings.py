@@ -93,6 +93,10 @@ class ApiSettings(BaseModel):
     host: str = "127.0.0.1"
     port: int = 8000
     admin_token: SecretStr | None = Field(None, description="Bearer token with the admin role.")
+    max_body_bytes: int = Field(
+        256 * 1024, ge=1024, description="Largest request body (413 above it, before authentication); Pix "
+        "exports have their own cap. An assessment is about 2 kB, an offering about 10 kB.",
+    )
     session_secret: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
         description="Signs the counsellor page's session cookie; random per start when unset (set it when "
