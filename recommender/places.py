@@ -75,12 +75,10 @@ def load_places() -> Places:
     """The shipped table."""
     raw = json.loads(files("recommender").joinpath("data/places.json").read_text(encoding="utf-8"))
     also: dict[tuple[str, str], frozenset[str]] = {}
+    names: dict[tuple[str, str], str] = {}  # an alias -> the region it names
     for area in raw["border_areas"]:
         for name in (area["region"], *area.get("aliases", [])):
             also[(area["country"], _fold(name))] = frozenset(area["also_reach"])
-    names: dict[tuple[str, str], str] = {}
-    for area in raw["border_areas"]:
-        for name in area.get("aliases", []):
             names[(area["country"], _fold(name))] = _fold(area["region"])
     areas = raw.get("areas", {})
     contains: dict[tuple[str, str], frozenset[str]] = {}

@@ -35,7 +35,7 @@ class ProfileView:
     rules: Rejections
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
-    nearby: np.ndarray  # float32: 1 sessions in the learner's country, 0 across a border, 0.5 online or unknown
+    nearby: np.ndarray  # float32: 1 sessions near home (their region), 0 elsewhere, 0.5 online or unknown
     mine: int = 0  # the audience bits of the groups the learner belongs to
     senior: bool = False  # retired, or 60 or older
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
