@@ -38,8 +38,9 @@ class Learner(_Open):
         default_factory=list, description="ISO 639-1 codes the learner can study in; empty = any."
     )
     status: LearnerStatus | None = None
-    organisation_id: str | None = None
-    counsellor_id: str | None = None
+    # the lengths are the store's columns (a longer id would be accepted here and refused by PostgreSQL)
+    organisation_id: str | None = Field(None, max_length=128)
+    counsellor_id: str | None = Field(None, max_length=128)
     consent: Consent = Field(default_factory=Consent)
     age: int | None = Field(None, ge=0, le=130, description="Optional: lets age-bound offers be matched.")
     residence: Residence | None = Field(
@@ -62,9 +63,9 @@ class Learner(_Open):
 
 
 class AssessmentInfo(_Open):
-    id: str = Field(..., min_length=1, description="Assessment / campaign-participation id.")
+    id: str = Field(..., min_length=1, max_length=128, description="Assessment / campaign-participation id.")
     framework: Literal["digcomp-2.2", "pix-16"] = Field(..., examples=[DIGCOMP, PIX])
-    campaign: str | None = None
+    campaign: str | None = Field(None, max_length=128)
 
 
 class Result(_Open):
@@ -112,7 +113,7 @@ class AssessmentCompleted(_Open):
     event_type: Literal["assessment.completed"]
     schema_version: Literal[1]
     occurred_at: AwareDatetime = Field(..., description="RFC 3339 timestamp with zone.")
-    source: str = Field(..., min_length=1, examples=["pix"])
+    source: str = Field(..., min_length=1, max_length=64, examples=["pix"])
     learner: Learner
     assessment: AssessmentInfo
     results: list[Result] = Field(..., min_length=1)

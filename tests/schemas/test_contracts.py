@@ -102,3 +102,20 @@ def test_producers_may_add_fields():
 def test_checked_in_json_schemas_are_in_sync(topic):
     path = JSONSCHEMA_DIR / f"{topic}.schema.json"
     assert path.read_text() == render(topic), "run `upskill schemas export` and commit the result"
+
+
+@pytest.mark.parametrize(("path", "length"), [
+    (("learner", "organisation_id"), 128), (("learner", "counsellor_id"), 128), (("assessment", "id"), 128),
+    (("assessment", "campaign"), 128), (("source",), 64),
+])
+def test_ids_longer_than_their_store_columns_are_refused_naming_the_field(path, length):
+    event = example_event("digcomp")
+    holder = event
+    for key in path[:-1]:
+        holder = holder[key]
+    holder[path[-1]] = "x" * length
+    AssessmentCompleted.model_validate(event)  # as long as the column: accepted
+    holder[path[-1]] = "x" * (length + 1)
+    with pytest.raises(ValidationError) as exc:
+        AssessmentCompleted.model_validate(event)
+    assert ".".join(path) in describe_validation_error(exc.value)
