@@ -161,7 +161,3 @@ def evaluate(name: str, method: Method, cases: Sequence[JudgedCase], catalog: Ma
     score.ndcg5 = sum(graded) / len(graded) if graded else 0.0
     return score
 
-
-def service_share(method: Method, cases: Sequence[JudgedCase], catalog: Mapping[str, Offering]) -> float:
-    """The share of the top-five items, over all cases, whose kind is a service (not training)."""
-    return evaluate("", method, cases, catalog).service_share

@@ -73,7 +73,6 @@ class CatalogFeatures:
     retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
     kind_focus: np.ndarray  # (n,) how much of a gap its kind teaches (``data/kinds.json``; 1.0: a course)
     service: np.ndarray  # (n,) bool: its kind is a service, not training
-    measures_only: np.ndarray  # (n,) bool: it measures competences (fits only the unassessed), teaches none
     fits: np.ndarray  # (n,) int8: whom its kind is for, as the position in kinds.FITS
     no_item: np.ndarray  # (n,) bool: its kind teaches nothing by itself (an item only when made for the learner)
     related: list[np.ndarray]  # rows that are a whole or a part of row i (part_of, transitively)
@@ -122,7 +121,6 @@ class CatalogFeatures:
             retrieved=retrieved,
             kind_focus=np.array([kind_of(o.kind).teaches for o in offs], dtype=float),
             service=np.array([kind_of(o.kind).service for o in offs], dtype=bool),
-            measures_only=np.array([kind_of(o.kind).fits == "unassessed" for o in offs], dtype=bool),
             fits=np.array([FITS.index(kind_of(o.kind).fits) for o in offs], dtype=np.int8),
             no_item=np.array([not kind_of(o.kind).item for o in offs], dtype=bool),
             related=_families(offs, row),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from recommender.features import CatalogFeatures
+from recommender.kinds import FITS
 from recommender.weights import SEMANTIC_THRESHOLD, W
 
 LEVELS = 9  # current levels 0-8
@@ -71,7 +72,8 @@ class Tables:
         # broad kinds (a catalogue area, a programme) and events also teach less of each gap they work on
         teaches = (1.0 - W["kind_teaches"] + W["kind_teaches"] * f.kind_focus)[:, None]
         weight = np.where(f.tags, central, np.where(text_only, W["semantic_weight"], 0.0)) * teaches
-        weight[f.measures_only] = 0.0  # a self-assessment serves no gap: the learner was just assessed on it
+        # a self-assessment (made for the unassessed) serves no gap: the learner was just assessed on it
+        weight[f.fits == FITS.index("unassessed")] = 0.0
         levels = np.arange(LEVELS, dtype=float)[None, :]
         return cls(
             weight=weight.astype(np.float32),

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from recommender.baselines import Baselines
-from recommender.evaluation import JudgedCase, evaluate, hard_violation, load_cases, ndcg_at, service_share
+from recommender.evaluation import JudgedCase, evaluate, hard_violation, load_cases, ndcg_at
 from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
@@ -68,4 +68,5 @@ def test_quality_on_the_judged_cases(recommender, path: Path, floor: float) -> N
 
 def test_services_rarely_take_a_top_five_place(recommender) -> None:  # noqa: ANN001
     everyone = [*cases(DEV), *cases(OWN)]
-    assert service_share(_ranked(recommender), everyone, recommender.catalog.offerings) <= SERVICE_SHARE_AT_MOST
+    share = evaluate("upskill", _ranked(recommender), everyone, recommender.catalog.offerings).service_share
+    assert share <= SERVICE_SHARE_AT_MOST

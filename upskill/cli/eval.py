@@ -52,7 +52,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """nDCG@5, violations@10 and empty-correct of the recommender and of three baselines, same run."""
         from recommender.baselines import Baselines
-        from recommender.evaluation import CasesFileError, evaluate, load_cases, service_share
+        from recommender.evaluation import CasesFileError, evaluate, load_cases
         from upskill.cli import settings_from_env
         from upskill.runtime import make_recommender
 
@@ -72,13 +72,16 @@ def register(app: typer.Typer) -> None:
 
         methods = {"upskill": ranked} | Baselines(rec).methods()
         report: dict[str, object] = {"files": []}
+        shown = services = 0  # of upskill's top fives, over every file
         for path, found in judged.items():
-            rows = [evaluate(name, m, found, offerings).as_dict() for name, m in methods.items()]
+            scores = [evaluate(name, m, found, offerings) for name, m in methods.items()]
+            shown, services = shown + scores[0].shown5, services + scores[0].services5
+            rows = [score.as_dict() for score in scores]
             report["files"].append({"cases": str(path), "n": len(found), "methods": rows})  # type: ignore[union-attr]
             if not as_json:
                 sys.stdout.write(_table(rows, path, len(found)) + "\n\n")
         everyone = [c for found in judged.values() for c in found]
-        share = service_share(ranked, everyone, offerings)
+        share = services / shown if shown else 0.0
         report["service_share_top5"] = round(share, 4)
         if not as_json:
             sys.stdout.write(f"services among the top-5 items of all {len(everyone)} cases: {share:.1%}\n")
