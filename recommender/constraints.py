@@ -55,6 +55,7 @@ class LearnerProfile:
     reach: frozenset[str] = frozenset({DEFAULT_HOME})  # countries whose in-person sessions they can attend
     leads_organisation: bool = False  # an SME owner or manager (by status or target role)
     trains_others: bool = False  # their target role says they train others
+    works_in_it: bool = False  # their target role is an IT staff job
 
     @classmethod
     def from_event(cls, event: AssessmentCompleted, home: str = DEFAULT_HOME) -> LearnerProfile:
@@ -86,6 +87,7 @@ class LearnerProfile:
             reach=load_places().reach(country, region),
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
             trains_others=any(w in words for w in _TRAINER_WORDS),
+            works_in_it="it staff" in words,
         )
 
     def admitted_audience_bits(self) -> int:
@@ -109,10 +111,16 @@ AUDIENCE_RULES: dict[str, Callable[[LearnerProfile], bool]] = {
     # the status says (a learner who does not give one is not ruled out)
     "employees": lambda p: p.status in (None, "employee"),
     "public_servants": lambda p: p.status in (None, "employee"),
-    "it_staff": lambda p: p.status in _IN_WORK,
-    "managers": lambda p: p.status in _IN_WORK,
+    # jobs: people in work whose target role is that job, or says nothing of what they do (a target role that is
+    # another job says they do not hold this one)
+    "it_staff": lambda p: p.status in _IN_WORK and (p.works_in_it or p.role is None),
+    "managers": lambda p: p.status in _IN_WORK and (p.leads_organisation or p.role is None),
     "smes": lambda p: p.status in _IN_WORK,
 }
+# Tags that say people work, or where, not what they do: next to a tag of a job ("managers" of "smes", "employees"
+# in "it_staff"), they narrow it and admit no one by themselves.
+_WORKPLACE_TAGS = frozenset({"employees", "smes", "public_servants"})
+_JOB_TAGS = frozenset({"managers", "it_staff", "teachers", "trainers"})
 
 
 # ---- requirements: free text -> a kind the profile can be checked against ----
@@ -192,7 +200,9 @@ class OfferingFacts:
     site: np.ndarray  # index into ``sites`` of where in-person / blended sessions are, -1 online or unknown
     sites: list[tuple[str, str | None]]  # (country, region) of the in-person and blended sessions
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
+    national: np.ndarray  # index into ``countries`` of the public services it teaches to use, -1 none
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
+    for_adults: np.ndarray  # bool: its title or description says it is for adults
     for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
     countries: list[str]
     requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
@@ -212,7 +222,8 @@ class OfferingFacts:
         schemes = [places.service_of(o.provider, o.requirements) for o in offerings]
         sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
                  for o in offerings]
-        countries = sorted({c for c in sites if c} | {s.country for s in schemes if s})
+        publics = [places.public_services_of(o.provider, o.title) for o in offerings]
+        countries = sorted({c for c in sites if c} | {s.country for s in (*schemes, *publics) if s})
         regions = [(o.location.country, o.location.region) if c else None for o, c in zip(offerings, sites,
                                                                                         strict=True)]
         distinct = sorted({r for r in regions if r}, key=lambda r: (r[0], r[1] or ""))
@@ -232,7 +243,10 @@ class OfferingFacts:
             site=np.array([site_of[r] if r else -1 for r in regions], dtype=np.int32),
             sites=distinct,
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
+            national=np.array([where[s.country] if s else -1 for s in publics], dtype=np.int16),
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
+            for_adults=np.array([bool(_FOR_ADULTS.search(f"{o.title}\n{o.description}")) for o in offerings],
+                                dtype=bool),
             for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),
             countries=countries,
             requirements=reqs,
@@ -242,14 +256,19 @@ class OfferingFacts:
 
 
 FORMATS = ("online", "in_person", "blended")
+_FOR_ADULTS = re.compile(r"\b(?:for|aimed at|open to) adults\b", re.I)  # bounded: no backtracking on long text
 _AUDIENCE_BIT = {tag: 1 << i for i, tag in enumerate(AUDIENCE_RULES)}
 
 
 def _restricted_bits(audience: list[str]) -> int:
-    """The bits of the restricted tags, when the offering has no tag open to everyone (else 0)."""
-    if not audience or not set(audience) <= AUDIENCE_RULES.keys():
+    """The bits of the restricted tags that admit, when the offering has no tag open to everyone (else 0):
+    workplace tags only when no tag names a job."""
+    tags = set(audience)
+    if not tags or not tags <= AUDIENCE_RULES.keys():
         return 0
-    return sum(_AUDIENCE_BIT[tag] for tag in audience)
+    if tags & _JOB_TAGS:
+        tags -= _WORKPLACE_TAGS
+    return sum(_AUDIENCE_BIT[tag] for tag in tags)
 
 
 def _language_rejects(f: OfferingFacts, languages: frozenset[str]) -> np.ndarray | None:
@@ -299,6 +318,19 @@ def _registration_reason(o: Offering, p: LearnerProfile) -> str:
     home = places.services.get(p.country)
     where = f" (they register with {home.name})" if home else ""
     return f"for jobseekers registered with {name}; the learner lives in {p.country}{where}"
+
+
+def _national_rejects(f: OfferingFacts, country: str) -> np.ndarray | None:
+    if not (f.national >= 0).any():
+        return None
+    mine = f.countries.index(country) if country in f.countries else -2
+    return (f.national >= 0) & (f.national != mine)
+
+
+def _national_reason(o: Offering, p: LearnerProfile) -> str:
+    svc = load_places().public_services_of(o.provider, o.title)
+    name = svc.name if svc else "another country's public services"
+    return f"teaches {name}; the learner lives in {p.country}"
 
 
 def _requirement_groups(
@@ -373,9 +405,15 @@ RULES: dict[str, Rule] = {
         _audience_rejects,
         lambda o, p: f"reserved for {', '.join(sorted(o.audience))}, which the learner visibly is not",
     ),
+    "adults": Rule(
+        lambda f, p: p.is_minor(),
+        lambda f, minor: f.for_adults if minor else None,
+        lambda o, p: f"for adults; the learner is under {ADULT_AGE}",
+    ),
     "registration": Rule(
         lambda f, p: (p.status == "jobseeker", p.country), _registration_rejects, _registration_reason,
     ),
+    "residence": Rule(lambda f, p: p.country, _national_rejects, _national_reason),
     "multiplier": Rule(
         lambda f, p: p.trains_others,
         lambda f, trains: None if trains else f.multiplier,

@@ -247,14 +247,19 @@ def _gates(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
 
 
 def _stands_for(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
-    """A part whose prerequisites lie inside its own whole (the whole, or a sibling) stands for that whole."""
+    """A part whose prerequisites lie inside its own whole (the whole, or a sibling), or are the whole's own (it
+    is entered the way the whole is, e.g. through the same admission), stands for that whole."""
     family: dict[str, set[str]] = defaultdict(set)
     for o in offs:
         if o.part_of:
             family[o.part_of].update({o.part_of, o.id})
     out = np.full(len(offs), -1, dtype=np.int64)
     for i, o in enumerate(offs):
-        if o.part_of in row and any(p in family[o.part_of] for grp in o.prerequisites for p in grp):
+        if o.part_of not in row:
+            continue
+        inside = any(p in family[o.part_of] for grp in o.prerequisites for p in grp)
+        whole = offs[row[o.part_of]].prerequisites
+        if inside or (o.prerequisites and all(grp in whole for grp in o.prerequisites)):
             out[i] = row[o.part_of]
     return out
 

@@ -1,5 +1,6 @@
-"""Where a learner can go: the countries whose in-person sessions they reach, and the employment service they
-can register with, from where they live (``data/places.json``, a table, not code)."""
+"""Where a learner can go: the countries whose in-person sessions they reach, the employment service they can
+register with and the public services they use, from where they live (``data/places.json``, a table, not
+code)."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ class EmploymentService:
 
 
 @dataclass(frozen=True)
+class PublicServices:
+    """A country's online public services: who runs them and the words that name them in an offering's title."""
+
+    country: str
+    name: str
+    providers: frozenset[str]
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Places:
     """The reachability table and the employment services."""
 
@@ -37,6 +48,7 @@ class Places:
     one_area: frozenset[str] = frozenset()  # countries where every session is near home
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, folded alias) -> folded region
     contains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # larger region -> regions
+    public: dict[str, PublicServices] = field(default_factory=dict)  # country -> its online public services
 
     def region(self, country: str, region: str | None) -> str | None:
         """The folded name of a region, an alias resolved (``"Arlon"`` is the Province de Luxembourg)."""
@@ -58,6 +70,12 @@ class Places:
         """The countries whose in-person sessions a resident of ``country`` / ``region`` can attend."""
         extra = self.also_reach.get((country, _fold(region))) if region else None
         return frozenset({country}) | (extra or frozenset())
+
+    def public_services_of(self, provider: str, title: str) -> PublicServices | None:
+        """The country's public services a training is about: run by them, or naming them in its title."""
+        folded = title.lower()
+        return next((s for s in self.public.values()
+                     if provider in s.providers or any(w.lower() in folded for w in s.words)), None)
 
     def service_of(self, provider: str, requirements: list[str]) -> EmploymentService | None:
         """The employment service whose programme this is: run by it, or requiring registration with it."""
@@ -91,4 +109,8 @@ def load_places() -> Places:
         country: EmploymentService(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
         for country, s in raw["employment_services"].items() if country != "note"
     }
-    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains)
+    public = {
+        country: PublicServices(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
+        for country, s in raw.get("public_services", {}).items() if country != "note"
+    }
+    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public)

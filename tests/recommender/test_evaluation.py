@@ -17,8 +17,7 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
-DEV_FLOOR, OWN_FLOOR = 0.745, 0.79
-FORBIDDEN_AT_MOST = {DEV: 3, OWN: 2}  # items a judge forbade (wrong for the learner, no rule can tell)
+DEV_FLOOR, OWN_FLOOR = 0.75, 0.80
 SERVICE_SHARE_AT_MOST = 0.10
 
 
@@ -63,7 +62,7 @@ def test_quality_on_the_judged_cases(recommender, path: Path, floor: float) -> N
               for c in judged for i in recommender.recommend(c.event).items
               if hard_violation(offerings[i.offering_id], c.event)]
     assert broken == []  # no checkable hard constraint is ever broken, place included
-    assert method.violations10 <= FORBIDDEN_AT_MOST[path]
+    assert method.violations10 == 0  # nor is an item a judge forbade shown in the top ten
 
 
 def test_services_rarely_take_a_top_five_place(recommender) -> None:  # noqa: ANN001

@@ -83,6 +83,20 @@ def test_an_admission_test_is_worth_what_it_opens_for_this_learner() -> None:
     assert ids(online) == []  # the school is out of reach for this learner, so the way in is worth nothing
 
 
+def test_a_project_inside_a_programme_behind_an_admission_is_taken_within_the_programme() -> None:
+    test = offering("admission", kind="admission", competences=["3.4"], level_min=None, level_max=None)
+    school = offering("school", kind="programme", competences=["3.4", "5.1", "5.3", "2.4", "4.1"],
+                      format="in_person", location={"country": "LU"}, prerequisites=[["admission"]], level_min=3,
+                      level_max=6)
+    project = offering("project", kind="project", competences=["3.4"], format="in_person",
+                       location={"country": "LU"}, prerequisites=[["admission"]], part_of="school", level_min=3,
+                       level_max=4)
+    out = ids(small_recommender([test, school, project]).recommend(
+        event({"3.4": 2}, {"languages": ["en"], "status": "jobseeker"}, target={"levels": {"3.4": 5}})))
+    assert "project" not in out  # its way in is the programme's: the programme stands for it
+    assert set(out) == {"admission", "school"}
+
+
 @pytest.mark.parametrize(("home", "site", "near"), [
     (("LU", "Esch-sur-Alzette"), ("LU", "Differdange"), True),  # Luxembourg is one area
     (("DE", "Saarland"), ("DE", "Saarland"), True),

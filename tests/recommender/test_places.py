@@ -92,3 +92,39 @@ def test_an_organisations_diagnostic_fits_an_sme_owner_not_an_employee() -> None
     diagnostic = offering("x", kind="diagnostic")
     assert rules(diagnostic, lives("LU"))["kind"].endswith("nothing says the learner leads one")
     assert "kind" not in rules(diagnostic, lives("LU", status="self-employed", leads_organisation=True))
+
+
+def test_trainings_on_luxembourgs_online_public_services_are_for_its_residents() -> None:
+    egov = offering("x", provider="dil", title="Help with MyGuichet.lu and free computer courses")
+    assert "residence" not in rules(egov, lives("LU"))
+    reason = rules(egov, lives("FR", "Moselle", status="jobseeker"))["residence"]
+    assert reason == "teaches Luxembourg's online public services (Guichet.lu); the learner lives in FR"
+    assert "residence" in rules(offering("y", provider="ctie"), lives("BE", "Liège"))
+    assert "residence" not in rules(offering("z", title="Filing taxes online"), lives("DE", "Saarland"))
+
+
+def test_an_offering_for_adults_is_not_for_a_known_minor_but_for_one_of_unknown_age() -> None:
+    adults = offering("x", title="Internet safety sessions for adults")
+    assert rules(adults, lives("LU", status="student", age=15))["adults"] == "for adults; the learner is under 18"
+    assert "adults" not in rules(adults, lives("LU", status="student"))
+    assert "adults" not in rules(adults, lives("LU", status="student", age=18))
+
+
+@pytest.mark.parametrize("workplace", [["smes"], ["public_servants", "smes"], ["employees"]])
+def test_a_training_for_managers_of_an_organisation_needs_a_learner_who_may_lead(workplace: list[str]) -> None:
+    leaders = offering("x", audience=["managers", *workplace])
+    office = lives("LU", role="office-administrator")
+    assert rules(leaders, office)["audience"].startswith("reserved for")
+    assert "audience" not in rules(leaders, lives("LU", role="sme-manager", leads_organisation=True))
+    assert "audience" not in rules(leaders, lives("LU", status="self-employed", leads_organisation=True))
+    assert "audience" not in rules(leaders, lives("LU"))  # in work, nothing says what they do
+    assert "audience" in rules(leaders, lives("LU", status="jobseeker"))
+    # a workplace alone admits everyone who works there
+    assert "audience" not in rules(offering("y", audience=workplace), office)
+
+
+def test_a_training_for_it_staff_needs_a_learner_in_work_whose_target_is_an_it_job() -> None:
+    it = offering("x", audience=["employees", "it_staff"])
+    assert "audience" in rules(it, lives("LU", role="office-administrator"))
+    assert "audience" not in rules(it, lives("LU", role="cloud-devops-engineer", works_in_it=True))
+    assert "audience" in rules(it, lives("LU", status="jobseeker", role="cloud-devops-engineer", works_in_it=True))
