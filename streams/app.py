@@ -44,7 +44,8 @@ class WorkerRuntime(mode.Service):
         parts = await asyncio.to_thread(make_worker_parts, self.settings)
         from upskill.store.adjustments import CachedAdjustments
 
-        self.processor = AssessmentProcessor(parts.recommender, parts.store, CachedAdjustments(parts.store))
+        self.processor = AssessmentProcessor(parts.recommender, parts.store, CachedAdjustments(parts.store),
+                                             self.settings.kafka.max_event_bytes)
         self.follower = CatalogFollower(self.settings, parts.recommender.catalog, parts.embedder, parts.snapshots)
         await self.add_runtime_dependency(self.follower)
         await self.follower.caught_up.wait()

@@ -98,7 +98,8 @@ def replay(settings: Settings, error_type: str | None = None, dry_run: bool = Fa
     try:
         futures = []
         for letter in reader:
-            if (error_type and letter.error_type != error_type) or not letter.origin:
+            # a record dead-lettered for its size kept no body: there is nothing to replay
+            if (error_type and letter.error_type != error_type) or not letter.origin or not letter.value:
                 result.skipped += 1
                 continue
             result.replayed += 1

@@ -2,6 +2,11 @@
 
 A broker outage therefore loses nothing: rows wait in the outbox and the relay retries with back-off until the
 broker is back, then resumes by itself, in insertion order.
+
+A record the broker refuses for what it is (too large, invalid) would fail the same way for ever, so it does not
+hold up the others: the relay parks it with the reason and goes on. ``/readyz``, the metric
+``upskill_outbox_parked_records`` and ``upskill outbox show`` list parked records; ``upskill outbox retry`` puts
+them back in line (after the broker's limit was raised, say).
 """
 
 from __future__ import annotations
@@ -11,8 +16,19 @@ import threading
 from datetime import UTC, datetime
 
 from kafka import KafkaProducer
-from kafka.errors import KafkaError
-from sqlalchemy import select, update
+from kafka.errors import (
+    CorruptRecordError,
+    InvalidRecordError,
+    InvalidTimestampError,
+    InvalidTopicError,
+    KafkaError,
+    MessageSizeTooLargeError,
+    PolicyViolationError,
+    RecordListTooLargeError,
+    UnsupportedForMessageFormatError,
+)
+from prometheus_client import Gauge
+from sqlalchemy import func, select, update
 
 from streams.kafka_io import KafkaUnavailableError, make_producer
 from upskill.settings import Settings
@@ -20,6 +36,15 @@ from upskill.store import Store
 from upskill.store.models import OutboxRow
 
 logger = logging.getLogger(__name__)
+
+# What the broker (or the client, before sending) says of the record itself: retrying cannot succeed.
+REFUSED = (MessageSizeTooLargeError, RecordListTooLargeError, InvalidTopicError, CorruptRecordError,
+           InvalidRecordError, InvalidTimestampError, UnsupportedForMessageFormatError, PolicyViolationError)
+PARKED = Gauge("upskill_outbox_parked_records", "Outbox records the broker refused, parked until retried.")
+
+
+def _reason(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 class OutboxRelay:
@@ -47,18 +72,28 @@ class OutboxRelay:
             self._producer.close(timeout=2)
 
     def pending(self) -> int:
-        """Rows not yet published."""
-        from sqlalchemy import func
-
+        """Rows waiting to be published (parked ones not included)."""
         with self.store.session() as s:
-            return int(s.scalar(select(func.count()).where(OutboxRow.published_at.is_(None))) or 0)
+            return int(s.scalar(select(func.count()).where(OutboxRow.published_at.is_(None),
+                                                           OutboxRow.parked_at.is_(None))) or 0)
+
+    def parked(self) -> int:
+        """Rows the broker refused, set aside until retried (also sets the metric)."""
+        count = parked_count(self.store)
+        PARKED.set(count)
+        return count
 
     def drain_once(self) -> int:
-        """Publish one batch; returns how many rows were published."""
+        """Publish one batch in order; returns how many rows it settled (published or parked).
+
+        Each record stands alone: one the broker refuses for what it is is parked with the reason, the others
+        are published. Any other failure (the broker away, a timeout) is raised after the rows already
+        delivered are marked, so the rest is retried in order.
+        """
         with self.store.session() as s:
             rows = s.execute(
                 select(OutboxRow.id, OutboxRow.topic, OutboxRow.key, OutboxRow.value)
-                .where(OutboxRow.published_at.is_(None))
+                .where(OutboxRow.published_at.is_(None), OutboxRow.parked_at.is_(None))
                 .order_by(OutboxRow.id)
                 .limit(self.batch)
             ).all()
@@ -66,24 +101,45 @@ class OutboxRelay:
             return 0
         if self._producer is None:
             self._producer = make_producer(self.settings, max_block_ms=5000, request_timeout_ms=5000)
-        futures = [
-            self._producer.send(
-                topic,
-                key=key.encode("utf-8") if key is not None else None,
-                value=value.encode("utf-8") if value is not None else None,
-            )
-            for _, topic, key, value in rows
-        ]
+        parked: list[tuple[int, str]] = []
+        futures = []
+        for row_id, topic, key, value in rows:
+            try:
+                futures.append((row_id, self._producer.send(
+                    topic,
+                    key=key.encode("utf-8") if key is not None else None,
+                    value=value.encode("utf-8") if value is not None else None,
+                )))
+            except REFUSED as exc:  # the client's own checks (its maximum request size)
+                parked.append((row_id, _reason(exc)))
         self._producer.flush(10)
-        for fut in futures:
-            fut.get(timeout=10)
+        sent: list[int] = []
+        failure: KafkaError | None = None
+        for row_id, fut in futures:
+            try:
+                fut.get(timeout=10)
+                sent.append(row_id)
+            except REFUSED as exc:
+                parked.append((row_id, _reason(exc)))
+            except KafkaError as exc:
+                failure = failure or exc
+        self._settle(sent, parked)
+        if failure is not None:
+            raise failure
+        return len(sent) + len(parked)
+
+    def _settle(self, sent: list[int], parked: list[tuple[int, str]]) -> None:
+        now = datetime.now(UTC)
         with self.store.session() as s:
-            s.execute(
-                update(OutboxRow)
-                .where(OutboxRow.id.in_([r[0] for r in rows]))
-                .values(published_at=datetime.now(UTC))
-            )
-        return len(rows)
+            if sent:
+                s.execute(update(OutboxRow).where(OutboxRow.id.in_(sent)).values(published_at=now))
+            for row_id, reason in parked:
+                s.execute(update(OutboxRow).where(OutboxRow.id == row_id).values(
+                    parked_at=now, last_error=reason, attempts=OutboxRow.attempts + 1))
+        for row_id, reason in parked:
+            logger.error("outbox relay: record %d parked, the broker refuses it: %s", row_id, reason)
+        if parked:
+            self.parked()
 
     def _run(self) -> None:
         backoff = 0.1
@@ -104,3 +160,28 @@ class OutboxRelay:
                     self._producer = None
                 self._stop.wait(backoff)
                 backoff = min(self.max_backoff_s, backoff * 2)
+
+
+def parked_count(store: Store) -> int:
+    """How many outbox records are parked."""
+    with store.session() as s:
+        return int(s.scalar(select(func.count()).where(OutboxRow.parked_at.is_not(None),
+                                                       OutboxRow.published_at.is_(None))) or 0)
+
+
+def parked_records(store: Store, limit: int = 100) -> list[OutboxRow]:
+    """The parked records, oldest first (detached: read their fields only)."""
+    with store.session() as s:
+        rows = s.scalars(select(OutboxRow).where(OutboxRow.parked_at.is_not(None), OutboxRow.published_at.is_(None))
+                         .order_by(OutboxRow.id).limit(limit)).all()
+        s.expunge_all()
+        return list(rows)
+
+
+def retry_parked(store: Store, ids: list[int] | None = None) -> int:
+    """Put parked records (these ids, or all) back in line for the relay; returns how many."""
+    with store.session() as s:
+        query = update(OutboxRow).where(OutboxRow.parked_at.is_not(None), OutboxRow.published_at.is_(None))
+        if ids is not None:
+            query = query.where(OutboxRow.id.in_(ids))
+        return int(s.execute(query.values(parked_at=None)).rowcount or 0)

@@ -72,10 +72,21 @@ def dead_letter(rec: InRecord, error: str, error_type: str, event_id: str | None
     return OutRecord(key=rec.key, value=rec.value or b"", headers=headers, event_id=event_id)
 
 
-def decode(rec: InRecord) -> AssessmentCompleted | OutRecord:
-    """The validated event, or its dead letter (empty, not JSON, schema or unknown code)."""
+MAX_EVENT_BYTES = 256 * 1024  # KafkaSettings.max_event_bytes' default
+
+
+def decode(rec: InRecord, max_bytes: int = MAX_EVENT_BYTES) -> AssessmentCompleted | OutRecord:
+    """The validated event, or its dead letter (empty, too large, not JSON, schema or unknown code).
+
+    A record above ``max_bytes`` is not parsed, and its dead letter carries the reason, not the body: the body
+    could be too large for the dead-letter topic too, and nothing in it can be replayed.
+    """
     if not rec.value:
         return dead_letter(rec, "empty value", "empty")
+    if len(rec.value) > max_bytes:
+        letter = dead_letter(rec, f"a record of {len(rec.value)} bytes, above the limit of {max_bytes} bytes",
+                             "too_large")
+        return OutRecord(key=letter.key, value=b"", headers=letter.headers, event_id=None)
     try:
         return AssessmentCompleted.model_validate_json(rec.value)
     except ValidationError as exc:
@@ -101,9 +112,11 @@ class AssessmentProcessor:
         recommender: Recommender,
         store: Store,
         adjustments: Callable[[], Mapping[tuple[str, str], float]] | None = None,
+        max_event_bytes: int = MAX_EVENT_BYTES,
     ) -> None:
         self.recommender = recommender
         self.store = store
+        self.max_event_bytes = max_event_bytes
         self.adjustments = adjustments  # counsellors' and learners' feedback, refreshed by its provider
 
     def process(self, records: list[InRecord]) -> BatchResult:
@@ -112,7 +125,7 @@ class AssessmentProcessor:
         events: dict[str, AssessmentCompleted] = {}
         origin: dict[str, InRecord] = {}
         for rec in records:
-            decoded = decode(rec)
+            decoded = decode(rec, self.max_event_bytes)
             if isinstance(decoded, OutRecord):
                 logger.warning("dead-lettered %s[%d]@%d: %s", rec.topic, rec.partition, rec.offset,
                                dict(decoded.headers)["error"].decode())

@@ -43,6 +43,10 @@ class KafkaSettings(BaseModel):
         "client default (16 KB) each went out in a batch and a request of its own. At most 1,000,000 "
         "(the producer's request limit; brokers' message.max.bytes defaults to about 1 MB).",
     )
+    max_event_bytes: int = Field(
+        256 * 1024, ge=1024, description="Largest assessment record the worker processes; a larger one is "
+        "dead-lettered with the reason and without its body. An assessment event is about 2 kB.",
+    )
     security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
     sasl_mechanism: str | None = None
     sasl_username: str | None = None

@@ -14,6 +14,8 @@ from api.routes.imports import MAX_UPLOAD_BYTES
 from tests.conftest import example_event
 from upskill.settings import Settings
 
+pytestmark = pytest.mark.hostile
+
 CAP = 64 * 1024
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

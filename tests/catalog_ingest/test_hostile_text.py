@@ -18,6 +18,8 @@ from schemas.offering import Offering
 from tests.imports.conftest import KEY, edit, example_text
 from upskill.imports import ImportOptions, import_pix_profiles
 
+pytestmark = pytest.mark.hostile
+
 MB = 1_000_000
 AT_MOST_S = 1.0
 HOSTILE = {

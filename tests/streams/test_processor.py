@@ -30,6 +30,18 @@ def test_bad_records_become_dead_letters_and_good_ones_recommendations(recommend
     assert store.count_recommendations() == 1
 
 
+@pytest.mark.hostile
+def test_an_oversized_record_is_dead_lettered_with_the_reason_not_parsed_nor_copied(recommender, store):
+    good = json.dumps(example_event("digcomp")).encode()
+    huge = good[:-1] + b', "padding": "' + b"x" * 300_000 + b'"}'
+    out = AssessmentProcessor(recommender, store, max_event_bytes=256 * 1024).process([rec(huge, 0), rec(good, 1)])
+    (letter,) = out.dead_letters
+    headers = dict(letter.headers)
+    assert headers["error_type"] == b"too_large" and letter.value == b""
+    assert headers["error"] == f"a record of {len(huge)} bytes, above the limit of 262144 bytes".encode()
+    assert len(out.recommendations) == 1  # the next event is not held up
+
+
 def test_stored_but_unpublished_recommendation_is_resent_unchanged(recommender, store):
     good = json.dumps(example_event("pix")).encode()
     proc = AssessmentProcessor(recommender, store)

@@ -32,6 +32,7 @@ _COMMAND_MODULES = (
     "upskill.cli.demo",
     "upskill.cli.dlq",
     "upskill.cli.imports",
+    "upskill.cli.outbox",
     "upskill.cli.recommend",
     "upskill.cli.schemas",
     "upskill.cli.serve",

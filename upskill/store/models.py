@@ -67,6 +67,9 @@ class OutboxRow(Base):
     published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # the broker refused the record for what it is (too large, invalid): set aside until retried, with the reason
+    # in last_error; the relay goes on with the records behind it
+    parked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class UserRow(Base):
