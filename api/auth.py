@@ -2,7 +2,8 @@
 
 The admin token comes from ``UPSKILL_API__ADMIN_TOKEN``. Other callers present API keys; the key store is
 looked up through ``app.state.key_resolver`` (a callable ``token -> Principal | None``), which the people
-module provides. Unknown or missing credentials are 401; a known caller without the role is 403.
+module provides. Unknown or missing credentials are 401; a known caller without the role is 403; one above
+their rate is 429.
 """
 
 from __future__ import annotations
@@ -32,13 +33,20 @@ class Principal(BaseModel):
 
 
 def resolve_token(request: Request, token: str) -> Principal | None:
-    """The principal a token stands for, or None."""
+    """The principal a token stands for, or None; 429 when they are above their rate (:mod:`api.ratelimit`)."""
     settings = request.app.state.settings
     admin = settings.api.admin_token
+    principal: Principal | None
     if admin is not None and hmac.compare_digest(token.encode(), admin.get_secret_value().encode()):
-        return Principal(role="admin", name="admin")
-    resolver: Callable[[str], Principal | None] | None = getattr(request.app.state, "key_resolver", None)
-    return resolver(token) if resolver else None
+        principal = Principal(role="admin", name="admin")
+    else:
+        resolver: Callable[[str], Principal | None] | None = getattr(request.app.state, "key_resolver", None)
+        principal = resolver(token) if resolver else None
+    limits = getattr(request.app.state, "rate_limits", None)
+    if principal is not None and limits is not None:
+        limits.check(f"user:{principal.user_id}" if principal.user_id is not None else principal.role,
+                     request.method)
+    return principal
 
 
 def current_principal(

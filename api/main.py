@@ -17,6 +17,7 @@ from api.keys import key_resolver
 from api.limits import BodyLimit
 from api.metrics import instrument
 from api.people import InvalidEdit, NotAllowed, NotFound
+from api.ratelimit import RateLimits
 from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
 from schemas.errors import UpskillError
 from upskill import __version__
@@ -37,6 +38,8 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
         app.state.settings = settings
         app.state.store = Store(settings.database.url, settings.database.echo)
         app.state.key_resolver = key_resolver(app.state.store)
+        app.state.rate_limits = RateLimits(settings.api.rate_limit, settings.api.write_rate_limit,
+                                           settings.api.rate_limit_storage)
         app.state.relay = OutboxRelay(settings, app.state.store)
         if start_relay:
             app.state.relay.start()

@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -101,6 +101,29 @@ class ApiSettings(BaseModel):
         256 * 1024, ge=1024, description="Largest request body (413 above it, before authentication); Pix "
         "exports have their own cap. An assessment is about 2 kB, an offering about 10 kB.",
     )
+    rate_limit: str = Field(
+        "1200/minute", description="Requests per API user (the admin token counts as one), in the limits "
+        "notation: '600/minute', '10/second;1000/hour'. Above it: 429 with Retry-After.",
+    )
+    write_rate_limit: str = Field(
+        "300/minute", description="Of those, writes (POST, PUT, PATCH, DELETE) per API user.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://", description="Where the counters live: memory:// counts per API process; replicas that "
+        "should count together share a redis:// URL.",
+    )
+
+    @field_validator("rate_limit", "write_rate_limit")
+    @classmethod
+    def _a_rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError as exc:
+            raise ValueError(f"not a rate such as '600/minute' or '10/second;1000/hour': {value!r}") from exc
+        return value
+
     session_secret: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
         description="Signs the counsellor page's session cookie; random per start when unset (set it when "

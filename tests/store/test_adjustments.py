@@ -43,6 +43,24 @@ def test_learner_feedback_moves_the_factor_both_ways(store_url):
     assert ("off-collab", "4.2") not in adj  # only the gaps the item addresses
 
 
+@pytest.mark.hostile
+def test_one_learner_counts_once_per_offering_and_gap_however_many_recommendations_they_mark(store_url):
+    store = Store(store_url)
+    pairs = [pair("ana", "c1", True, n=n) for n in range(20)]
+    store.save(pairs)
+    ana = Principal(role="learner", name="ana", learner_id="ana")
+    for _, rec in pairs:  # the same word on each of twenty assessments
+        give_feedback(store, ana, str(rec.recommendation_id), "off-safe", "not_relevant")
+    assert feedback_adjustments(store)[("off-safe", "4.2")] == pytest.approx(factor(-1.0))
+    give_feedback(store, ana, str(pairs[0][1].recommendation_id), "off-safe", "relevant")  # the latest word wins
+    assert feedback_adjustments(store)[("off-safe", "4.2")] == pytest.approx(factor(0.5))
+    bob = Principal(role="learner", name="bob", learner_id="bob")
+    _, other = pair("bob", "c1", True)
+    store.save([(_, other)])
+    give_feedback(store, bob, str(other.recommendation_id), "off-safe", "not_relevant")
+    assert feedback_adjustments(store)[("off-safe", "4.2")] == pytest.approx(factor(-0.5))  # two learners
+
+
 def test_cached_adjustments_follow_new_feedback_after_their_max_age(store_url):
     store = Store(store_url)
     _, rec = pair("ana", "c1", True)

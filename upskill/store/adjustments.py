@@ -5,7 +5,8 @@ offering addresses in that recommendation:
 
 - a counsellor removes the offering from a path: -1; adds it: +1; rejects a recommendation: -0.5 for each
   offering of its path; approves one: +0.25 for each;
-- a learner marks an item not relevant: -1; relevant: +0.5; enrolled: +1; completed: +1.
+- a learner marks an item not relevant: -1; relevant: +0.5; enrolled: +1; completed: +1; their latest word
+  counts once per offering and gap, however many recommendations they mark it in.
 
 The net weight ``w`` becomes a factor ``1 + 0.75 * tanh(w / 3)``: within (0.25, 1.75), about 0.79 after one
 removal and 0.3 after many, so people demote an offering for a gap without ever erasing it from the catalogue.
@@ -72,9 +73,14 @@ def feedback_adjustments(store: Store) -> dict[tuple[str, str], float]:
     with store.session() as s:
         for oid, comp, w in _review_signals(s.scalars(select(ReviewRow))):
             weights[oid, comp] += w
-        for fb in s.scalars(select(FeedbackRow)):
+        # a learner's word counts once per offering and gap, however many of their recommendations carry it:
+        # the latest one
+        latest: dict[tuple[str, str, str], str] = {}
+        for fb in s.scalars(select(FeedbackRow).order_by(FeedbackRow.at, FeedbackRow.id)):
             for comp in fb.competences:
-                weights[fb.offering_id, comp] += FEEDBACK_WEIGHTS.get(fb.value, 0.0)
+                latest[fb.learner_id, fb.offering_id, comp] = fb.value
+        for (_, oid, comp), value in latest.items():
+            weights[oid, comp] += FEEDBACK_WEIGHTS.get(value, 0.0)
     return {key: factor(w) for key, w in weights.items() if w != 0}
 
 
