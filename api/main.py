@@ -20,6 +20,7 @@ from api.people import InvalidEdit, NotAllowed, NotFound
 from api.ratelimit import RateLimits
 from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
 from schemas.errors import UpskillError
+from streams.kafka_io import KafkaUnavailableError
 from upskill import __version__
 from upskill.settings import Settings
 
@@ -65,6 +66,12 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
     @app.exception_handler(UpskillError)
     async def _upskill_error(_: Request, exc: UpskillError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=422)
+
+    @app.exception_handler(KafkaUnavailableError)
+    async def _broker_away(_: Request, exc: KafkaUnavailableError) -> JSONResponse:
+        logger.warning("a request needed the broker: %s", exc)
+        return JSONResponse({"detail": f"the broker does not answer, try again shortly ({exc})"},
+                            status_code=503, headers={"Retry-After": "5"})
 
     @app.exception_handler(NotAllowed)
     async def _not_allowed(_: Request, exc: NotAllowed) -> JSONResponse:

@@ -58,48 +58,69 @@ class MemorySink:
 class KafkaSink:
     """The real topic: reads it from the beginning (partitions assigned, no consumer group) and produces to it.
 
-    Reading is incremental: later calls to :meth:`holdings` only fetch what was added since.
+    Reading is incremental: later calls to :meth:`holdings` only fetch what was added since. Every call to the
+    broker waits at most ``timeout_s`` (an API request sets a short one); past it, or when the broker cannot be
+    reached, :class:`~streams.kafka_io.KafkaUnavailableError` says so.
     """
 
     def __init__(self, settings: Settings, timeout_s: float = 30.0) -> None:
         from kafka import KafkaConsumer
+        from kafka.errors import KafkaError
 
-        from streams.kafka_io import client_config, ensure_topics, make_producer
+        from streams.kafka_io import KafkaUnavailableError, client_config, ensure_topics, make_producer
 
         ensure_topics(settings, timeout_s=timeout_s)
         self.topic = settings.kafka.topics.catalog
         self.timeout_s = timeout_s
-        self._producer = make_producer(settings)
-        self._consumer = KafkaConsumer(**client_config(settings.kafka), enable_auto_commit=False)
+        ms = max(1, int(timeout_s * 1000))
+        try:
+            self._producer = make_producer(settings, max_block_ms=ms, request_timeout_ms=ms)
+            self._consumer = KafkaConsumer(**client_config(settings.kafka), enable_auto_commit=False,
+                                           request_timeout_ms=max(ms, 1001), session_timeout_ms=1000,
+                                           heartbeat_interval_ms=300)
+        except KafkaError as exc:
+            raise KafkaUnavailableError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
         self._parts: list[Any] = []
         self._state: dict[str, bytes] = {}
         self._lock = threading.Lock()  # kafka-python's consumer is not thread-safe; API handlers share a sink
 
-    def _assign(self) -> None:
+    def _left_ms(self, deadline: float) -> int:
+        from streams.kafka_io import KafkaUnavailableError
+
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise KafkaUnavailableError(f"reading {self.topic} took more than {self.timeout_s:g} s")
+        return max(1, int(left * 1000))
+
+    def _assign(self, deadline: float) -> None:
         from kafka import TopicPartition
 
-        deadline = time.monotonic() + self.timeout_s
         while not (ids := self._consumer.partitions_for_topic(self.topic)):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"topic {self.topic} has no partitions after {self.timeout_s} s")
-            self._consumer.poll(timeout_ms=100)  # refreshes metadata
+            self._consumer.poll(timeout_ms=min(100, self._left_ms(deadline)))  # refreshes metadata
         self._parts = [TopicPartition(self.topic, p) for p in sorted(ids)]
         self._consumer.assign(self._parts)
         self._consumer.seek_to_beginning(*self._parts)
 
     def holdings(self) -> dict[str, bytes]:
-        with self._lock:
-            return self._catch_up()
+        from kafka.errors import KafkaError
 
-    def _catch_up(self) -> dict[str, bytes]:
+        from streams.kafka_io import KafkaUnavailableError
+
+        if not self._lock.acquire(timeout=self.timeout_s):
+            raise KafkaUnavailableError(f"{self.topic} is being read by another request for over {self.timeout_s:g} s")
+        try:
+            return self._catch_up(time.monotonic() + self.timeout_s)
+        except KafkaError as exc:
+            raise KafkaUnavailableError(f"reading {self.topic} failed: {exc}") from exc
+        finally:
+            self._lock.release()
+
+    def _catch_up(self, deadline: float) -> dict[str, bytes]:
         if not self._parts:
-            self._assign()
-        end = self._consumer.end_offsets(self._parts)
-        deadline = time.monotonic() + self.timeout_s
-        while any(self._consumer.position(p) < end[p] for p in self._parts):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"reading {self.topic} took more than {self.timeout_s} s")
-            self._apply(self._consumer.poll(timeout_ms=200, max_records=5000))
+            self._assign(deadline)
+        end = self._consumer.end_offsets(self._parts, timeout_ms=self._left_ms(deadline))
+        while any(self._consumer.position(p, timeout_ms=self._left_ms(deadline)) < end[p] for p in self._parts):
+            self._apply(self._consumer.poll(timeout_ms=min(200, self._left_ms(deadline)), max_records=5000))
         # tansu reports the end as the last batch's base offset + 1, so the rest of that batch may still be
         # buffered in the consumer: drain what is buffered (timeout 0: no wait for the network).
         while batch := self._consumer.poll(timeout_ms=0, max_records=5000):
@@ -118,13 +139,18 @@ class KafkaSink:
                     self._state[key] = rec.value
 
     def send(self, records: Sequence[tuple[str, bytes | None]]) -> None:
-        from streams.kafka_io import publish
+        from kafka.errors import KafkaError
 
-        publish(self._producer, self.topic, records, timeout_s=self.timeout_s)
+        from streams.kafka_io import KafkaUnavailableError, publish
+
+        try:
+            publish(self._producer, self.topic, records, timeout_s=self.timeout_s)
+        except KafkaError as exc:  # the producer's own wait for metadata (max_block_ms)
+            raise KafkaUnavailableError(f"publishing to {self.topic} failed: {exc}") from exc
 
     def close(self) -> None:
         """Close the producer and the consumer."""
-        self._producer.close()
+        self._producer.close(timeout=self.timeout_s)
         self._consumer.close()
 
     def __enter__(self) -> KafkaSink:

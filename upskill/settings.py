@@ -101,6 +101,10 @@ class ApiSettings(BaseModel):
         256 * 1024, ge=1024, description="Largest request body (413 above it, before authentication); Pix "
         "exports have their own cap. An assessment is about 2 kB, an offering about 10 kB.",
     )
+    broker_timeout_s: float = Field(
+        1.5, gt=0, le=60, description="Longest a request waits for the broker (the provider routes read and "
+        "write the catalogue topic): past it, or with the broker away, 503 with the reason.",
+    )
     rate_limit: str = Field(
         "1200/minute", description="Requests per API user (the admin token counts as one), in the limits "
         "notation: '600/minute', '10/second;1000/hour'. Above it: 429 with Retry-After.",

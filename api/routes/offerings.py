@@ -22,6 +22,7 @@ from catalog_ingest.publish import KafkaSink, Publisher
 from catalog_ingest.validate import CatalogValidationError, validate_offering
 from schemas.errors import UpskillError
 from schemas.offering import Offering
+from streams.kafka_io import KafkaUnavailableError
 
 router = APIRouter(prefix="/v1", tags=["offerings"])
 _create_lock = threading.Lock()
@@ -39,6 +40,7 @@ OfferingBody = Annotated[
 ]
 ERRORS = {
     401: {"description": "No or unknown token"},
+    503: {"description": "The broker holding the catalogue does not answer in time: `detail` says why; retry"},
     403: {"description": "Not a provider, or not this provider's offering"},
     422: {"description": "The offering is invalid: `detail` lists each field and what is wrong"},
 }
@@ -81,11 +83,17 @@ def check_ownership(
 
 
 def get_publisher(request: Request) -> Publisher:
-    """The app's catalogue publisher (over the configured broker unless one was set)."""
+    """The app's catalogue publisher (over the configured broker unless one was set); 503 when the broker does
+    not answer within ``api.broker_timeout_s`` (the next request tries again)."""
     state = request.app.state
-    with _create_lock:
+    wait = state.settings.api.broker_timeout_s
+    if not _create_lock.acquire(timeout=wait):
+        raise KafkaUnavailableError(f"the catalogue topic is not reachable yet (waited {wait:g} s)")
+    try:
         if getattr(state, "catalog_publisher", None) is None:
-            state.catalog_publisher = Publisher(KafkaSink(state.settings))
+            state.catalog_publisher = Publisher(KafkaSink(state.settings, timeout_s=wait))
+    finally:
+        _create_lock.release()
     return state.catalog_publisher
 
 
