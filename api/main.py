@@ -48,7 +48,7 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
             yield
         finally:
             if start_relay:
-                app.state.relay.stop()
+                app.state.relay.stop(timeout=2.0)  # a batch on the wire stays in the outbox: sent on the next start
             publisher = getattr(app.state, "catalog_publisher", None)  # made on first use by the offerings routes
             if publisher is not None and hasattr(publisher.sink, "close"):
                 publisher.sink.close()

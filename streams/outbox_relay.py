@@ -65,11 +65,13 @@ class OutboxRelay:
         self._thread.start()
 
     def stop(self, timeout: float = 10.0) -> None:
+        """Stop the thread, waiting at most ``timeout`` for a batch in flight (its rows stay in the outbox
+        unless they were marked published)."""
         self._stop.set()
         self.wakeup.set()
         self._thread.join(timeout)
-        if self._producer is not None:
-            self._producer.close(timeout=2)
+        if self._producer is not None and not self._thread.is_alive():
+            self._producer.close(timeout=1)
 
     def pending(self) -> int:
         """Rows waiting to be published (parked ones not included)."""

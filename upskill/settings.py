@@ -101,6 +101,10 @@ class ApiSettings(BaseModel):
         256 * 1024, ge=1024, description="Largest request body (413 above it, before authentication); Pix "
         "exports have their own cap. An assessment is about 2 kB, an offering about 10 kB.",
     )
+    shutdown_timeout_s: float = Field(
+        6.0, gt=0, le=60, description="On SIGTERM, how long requests in flight may still finish; then the "
+        "API closes them and stops (the outbox relay and the store close after, within a few seconds).",
+    )
     broker_timeout_s: float = Field(
         1.5, gt=0, le=60, description="Longest a request waits for the broker (the provider routes read and "
         "write the catalogue topic): past it, or with the broker away, 503 with the reason.",

@@ -1,39 +1,79 @@
-"""``upskill demo`` (what ``make demo`` runs): samples in, recommendations back through the broker, all stopped."""
+"""``upskill demo`` (what ``make demo`` runs): samples in, recommendations back through the broker; with
+``--serve``, SIGTERM stops everything it started, as Ctrl-C does."""
 
 from __future__ import annotations
 
+import signal
+import socket
 import subprocess
 import sys
+import time
 import uuid
 from datetime import UTC, datetime
 from io import StringIO
+from pathlib import Path as Path_
 
 import pytest
 from rich.console import Console
 
 from schemas.recommendation import ModelInfo, Path, PathStep, RecommendationGenerated, SupportItem
 from upskill.cli.demo import _show
+from upskill.processes import child_pids
 
 
 @pytest.mark.kafka
 @pytest.mark.slow
-def test_demo_prints_the_recommendations_that_came_through_the_broker_and_stops_everything(tmp_path):
+def test_demo_serve_prints_the_recommendations_and_sigterm_stops_everything_it_started(tmp_path):
     workdir = tmp_path / "demo"
-    proc = subprocess.run(
-        [sys.executable, "-m", "upskill.cli", "demo", "--workdir", str(workdir), "--timeout", "240"],
-        capture_output=True, text=True, timeout=400, cwd=tmp_path,
-        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "200"},
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    out = proc.stdout
+    log = tmp_path / "demo.out"
+    with log.open("w") as sink:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "upskill.cli", "demo", "--serve", "--workdir", str(workdir), "--timeout", "240"],
+            stdout=sink, stderr=subprocess.STDOUT, text=True, cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "COLUMNS": "200"},
+        )
+        try:
+            deadline = time.monotonic() + 400
+            while "serving until Ctrl-C" not in log.read_text() and proc.poll() is None:
+                assert time.monotonic() < deadline, log.read_text()[-3000:]
+                time.sleep(1)
+            out = log.read_text()
+            assert proc.poll() is None, out[-3000:]
+            children = _descendants(proc.pid)
+            assert len(children) >= 3  # broker, worker, API
+            proc.send_signal(signal.SIGTERM)  # as systemd or docker stop would, not Ctrl-C
+            assert proc.wait(60) == 0, log.read_text()[-3000:]
+        finally:
+            if proc.poll() is None:
+                proc.kill()
     assert "5 recommendations read back from topic recommendations.generated" in out
     assert out.count("contract example: learner") == 2 and out.count("Pix Orga import: learner") == 3
     assert "learner lrn-7f3a9c" in out and "path:" in out and "why #1:" in out
-    # Everything it started has stopped: its broker's port is free again.
-    port = next(line.split("broker on 127.0.0.1:")[1].split(",")[0] for line in out.splitlines() if "broker on" in line)
-    probe = subprocess.run([sys.executable, "-c", f"import socket; socket.create_connection(('127.0.0.1', {port}), 1)"],
-                           capture_output=True)
-    assert probe.returncode != 0
+    assert "stopping worker, API and broker" in log.read_text()
+    # Everything it started has stopped: no child left, its broker's and API's ports are free again.
+    assert [pid for pid in children if _alive(pid)] == []
+    for marker in ("broker on 127.0.0.1:", "API on http://127.0.0.1:"):
+        port = int(next(line.split(marker)[1].split(",")[0].split("/")[0] for line in out.splitlines()
+                        if marker in line))
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), 1).close()
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        for child in child_pids(todo.pop()):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path_(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
 
 
 def _printed(rec: RecommendationGenerated) -> list[str]:

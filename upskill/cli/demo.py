@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import time
 from importlib import resources
 from pathlib import Path
@@ -56,6 +57,10 @@ def _show(console: Console, rec: RecommendationGenerated, label: str) -> None:
     console.print()
 
 
+def _stop_as_on_ctrl_c(_signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def run_demo(workdir: Path, serve: bool, timeout: float) -> int:
     from upskill.demo import DemoError, TopicReader, api_ready, sample_events, start_stack, submit, wait_until
 
@@ -63,6 +68,7 @@ def run_demo(workdir: Path, serve: bool, timeout: float) -> int:
     events = sample_events()
     pix = _pix_events()
     labels = {str(e.event_id): "contract example" for e in events} | {str(e.event_id): "Pix Orga import" for e in pix}
+    signal.signal(signal.SIGTERM, _stop_as_on_ctrl_c)  # so the finally below stops the children
     stack = start_stack(workdir)
     reader = TopicReader(stack.settings)
     console.print(f"[bold]upskill demo[/]: broker on {stack.broker.bootstrap}, API on "
@@ -105,6 +111,7 @@ def run_demo(workdir: Path, serve: bool, timeout: float) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second SIGTERM does not cut the stop short
         console.print("stopping worker, API and broker")
         reader.close()
         stack.stop()
