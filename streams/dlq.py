@@ -3,7 +3,9 @@
 Replay re-publishes each dead letter's original bytes, with its original key, to the topic it came from. An
 unfiltered replay remembers how far it got as the committed offset of a consumer group (partitions are
 assigned, not joined), so a second replay does not send the same records again. Re-sent events that had
-been processed after all are harmless: the worker is idempotent by ``event_id``.
+been processed after all are harmless: the worker is idempotent by ``event_id``. A dead letter of a learner
+erased since is not replayed (the register of erased learners, ``upskill.store.privacy``), nor is one without a
+body (a tombstone, or a record dead-lettered for its size).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class DeadLetter:
     key: bytes | None
     value: bytes | None
     headers: dict[str, str]
+    timestamp_ms: int = 0  # when it was dead-lettered (the record's timestamp)
 
     @property
     def error_type(self) -> str:
@@ -45,6 +48,7 @@ class DeadLetter:
 class ReplayResult:
     replayed: int = 0
     skipped: int = 0
+    erased: int = 0  # of the skipped: letters of a learner erased since
     by_type: dict[str, int] = field(default_factory=dict)
 
 
@@ -78,7 +82,7 @@ class DeadLetterReader:
             for msgs in batch.values():
                 for m in msgs:
                     headers = {k: v.decode("utf-8", "replace") for k, v in m.headers or []}
-                    yield DeadLetter(m.partition, m.offset, m.key, m.value, headers)
+                    yield DeadLetter(m.partition, m.offset, m.key, m.value, headers, m.timestamp)
 
     def commit(self) -> None:
         """Remember that everything read so far is done."""
@@ -92,15 +96,25 @@ class DeadLetterReader:
 
 def replay(settings: Settings, error_type: str | None = None, dry_run: bool = False) -> ReplayResult:
     """Re-publish dead letters (optionally only one ``error_type``) to their original topics."""
+    from upskill.store import Store
+    from upskill.store.privacy import erased_since
+
     result = ReplayResult()
     reader = DeadLetterReader(settings)
+    store = Store(settings.database.url)
     producer = None if dry_run else make_producer(settings)
     try:
         futures = []
         for letter in reader:
-            # a record dead-lettered for its size kept no body: there is nothing to replay
+            # a record dead-lettered for its size kept no body, a tombstone has none: nothing to replay
             if (error_type and letter.error_type != error_type) or not letter.origin or not letter.value:
                 result.skipped += 1
+                continue
+            learner = letter.key.decode("utf-8", "replace") if letter.key else None
+            erased = erased_since(store, [learner]).get(learner) if learner else None
+            if erased is not None and letter.timestamp_ms <= erased.timestamp() * 1000:
+                result.skipped += 1
+                result.erased += 1
                 continue
             result.replayed += 1
             result.by_type[letter.error_type] = result.by_type.get(letter.error_type, 0) + 1
@@ -117,5 +131,6 @@ def replay(settings: Settings, error_type: str | None = None, dry_run: bool = Fa
         return result
     finally:
         reader.close()
+        store.dispose()
         if producer is not None:
             producer.close()

@@ -62,14 +62,20 @@ def faust_credentials(kafka: KafkaSettings) -> faust.types.auth.CredentialsT | N
     return faust.SSLCredentials(context) if context else None
 
 
+# Topics keyed by learner id: compacted as well as deleted by age, so an erasure's tombstone removes the learner's
+# records within a day (max.compaction.lag.ms), and the tombstone itself goes a day later (delete.retention.ms).
+LEARNER_KEYED = {"cleanup.policy": "compact,delete", "max.compaction.lag.ms": "86400000",
+                 "delete.retention.ms": "86400000"}
+
+
 def topic_specs(kafka: KafkaSettings) -> list[NewTopic]:
     """Every topic upskill uses, with partitions, replication and policy."""
     t, p, r = kafka.topics, kafka.partitions, kafka.replication_factor
     return [
-        NewTopic(t.assessments, p, r),
-        NewTopic(t.assessments_dlq, 1, r),
-        NewTopic(t.recommendations, p, r),
-        NewTopic(t.reviews, p, r),
+        NewTopic(t.assessments, p, r, topic_configs=LEARNER_KEYED),
+        NewTopic(t.assessments_dlq, 1, r, topic_configs=LEARNER_KEYED),
+        NewTopic(t.recommendations, p, r, topic_configs=LEARNER_KEYED),
+        NewTopic(t.reviews, p, r, topic_configs=LEARNER_KEYED),
         NewTopic(t.catalog, p, r, topic_configs={"cleanup.policy": "compact"}),
     ]
 

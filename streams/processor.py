@@ -8,6 +8,10 @@ assessment summary) before it is sent, and marked published after the broker ack
 event whose recommendation was published is skipped; one whose recommendation was stored but not yet
 published (the worker died in between) is sent again from the store, unchanged. So each valid event yields
 exactly one stored recommendation and at least one message with its deterministic ``recommendation_id``.
+
+Erasure: a tombstone (null value) on the input topic is an erasure marker and is skipped, not dead-lettered;
+an assessment made before its learner's erasure (a replay, an offset reset) is not processed, so nothing
+re-creates an erased learner (``upskill.store.privacy``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from schemas.assessment import AssessmentCompleted
 from schemas.errors import describe_validation_error
 from schemas.recommendation import RecommendationGenerated
 from upskill.store import Store
+from upskill.store.privacy import erased_since
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +61,8 @@ class BatchResult:
     dead_letters: list[OutRecord] = field(default_factory=list)
     duplicates: int = 0
     republished: int = 0
+    tombstones: int = 0  # erasure markers on the input topic: nothing to process, nothing to dead-letter
+    erased: int = 0  # assessments made before their learner was erased: not processed
 
 
 def dead_letter(rec: InRecord, error: str, error_type: str, event_id: str | None = None) -> OutRecord:
@@ -125,6 +132,9 @@ class AssessmentProcessor:
         events: dict[str, AssessmentCompleted] = {}
         origin: dict[str, InRecord] = {}
         for rec in records:
+            if rec.value is None:  # a tombstone: the learner was erased, the topic forgets them
+                result.tombstones += 1
+                continue
             decoded = decode(rec, self.max_event_bytes)
             if isinstance(decoded, OutRecord):
                 logger.warning("dead-lettered %s[%d]@%d: %s", rec.topic, rec.partition, rec.offset,
@@ -137,6 +147,14 @@ class AssessmentProcessor:
             else:
                 events[str(decoded.event_id)] = decoded
                 origin[str(decoded.event_id)] = rec
+        erased = erased_since(self.store, (e.learner.id for e in events.values())) if events else {}
+        for eid, event in list(events.items()):
+            at = erased.get(event.learner.id)
+            if at is not None and event.occurred_at <= at:
+                del events[eid]
+                result.erased += 1
+                logger.info("event %s is from before its learner's erasure; not processed", eid,
+                            extra={"event_id": eid})
         known = self.store.known_events(events)
         fresh = []
         for eid, event in events.items():

@@ -23,6 +23,10 @@ class TopicNames(BaseModel):
     reviews: str = "recommendations.reviewed"
     catalog: str = "catalog.offerings"
 
+    def learner_keyed(self) -> list[str]:
+        """The topics keyed by learner id: compacted, and tombstoned when a learner is erased."""
+        return [self.assessments, self.assessments_dlq, self.recommendations, self.reviews]
+
 
 class KafkaSettings(BaseModel):
     """Where the event backbone is and how topics are created."""

@@ -18,8 +18,7 @@ ERRORS = {401: {"description": "No or unknown token"}, 403: {"description": "Not
 def erase(learner_id: str, request: Request, _: Admin) -> ErasureReport:
     """Delete every stored row about the learner and publish tombstones for their key (idempotent)."""
     topics = request.app.state.settings.kafka.topics
-    report = erase_learner(request.app.state.store, learner_id,
-                           [topics.assessments, topics.recommendations, topics.reviews])
+    report = erase_learner(request.app.state.store, learner_id, topics.learner_keyed())
     relay = getattr(request.app.state, "relay", None)
     if relay is not None:
         relay.wakeup.set()

@@ -65,7 +65,8 @@ def test_erasure_removes_every_row_and_queues_tombstones(world):
     with w.store.session() as s:
         queued = s.execute(select(OutboxRow.topic, OutboxRow.value).where(OutboxRow.key == "ana")).all()
         assert sorted(queued) == sorted((t, None) for t in (
-            "assessments.completed", "recommendations.generated", "recommendations.reviewed"))
+            "assessments.completed", "assessments.completed.dlq", "recommendations.generated",
+            "recommendations.reviewed"))
         assert s.scalar(select(func.count()).select_from(OutboxRow).where(OutboxRow.value.is_not(None))) == 0
     # everyone else is untouched
     assert _rows_about(w.store, "bob")["recommendations"] == 1

@@ -23,10 +23,12 @@ def rec(value: bytes | None, offset: int = 0) -> InRecord:
 
 def test_bad_records_become_dead_letters_and_good_ones_recommendations(recommender, store):
     good = json.dumps(example_event("digcomp")).encode()
-    out = AssessmentProcessor(recommender, store).process([rec(None, 0), rec(b"[1]", 1), rec(good, 2), rec(good, 3)])
+    out = AssessmentProcessor(recommender, store).process([rec(b"", 0), rec(b"[1]", 1), rec(good, 2), rec(good, 3),
+                                                           rec(None, 4)])
     assert [dict(d.headers)["error_type"] for d in out.dead_letters] == [b"empty", b"schema"]
     assert [dict(d.headers)["original_offset"] for d in out.dead_letters] == [b"0", b"1"]
     assert len(out.recommendations) == 1 and out.duplicates == 1
+    assert out.tombstones == 1  # an erasure's tombstone is no bad input: not dead-lettered
     assert store.count_recommendations() == 1
 
 

@@ -41,4 +41,5 @@ def register(app: typer.Typer) -> None:
         res = replay(settings_from_env(), error_type=error_type, dry_run=dry_run)
         verb = "would replay" if dry_run else "replayed"
         kinds = ", ".join(f"{k}: {v}" for k, v in sorted(res.by_type.items())) or "none"
-        print(f"{verb} {res.replayed} dead letters ({kinds}); skipped {res.skipped}")
+        erased = f", {res.erased} of them of learners erased since" if res.erased else ""
+        print(f"{verb} {res.replayed} dead letters ({kinds}); skipped {res.skipped}{erased}")

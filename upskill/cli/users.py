@@ -110,7 +110,7 @@ def _learners(app: typer.Typer) -> None:
 
         settings, store = _store()
         t = settings.kafka.topics
-        report = erase_learner(store, learner_id, [t.assessments, t.recommendations, t.reviews])
+        report = erase_learner(store, learner_id, t.learner_keyed())
         print(json.dumps(report.model_dump(mode="json"), indent=2))
         if publish:
             _publish(settings, store)

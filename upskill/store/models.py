@@ -135,3 +135,17 @@ class FeedbackRow(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
     __table_args__ = (UniqueConstraint("recommendation_id", "offering_id", name="uq_feedback_item"),)
+
+
+class ErasedLearnerRow(Base):
+    """A learner erased on request: their pseudonym's SHA-256 (not the pseudonym) and when.
+
+    The worker and ``upskill dlq replay`` consult it, so a replay, an offset reset or a dead letter never
+    re-creates the learner from an assessment made before the erasure; a later assessment (they came back)
+    is processed.
+    """
+
+    __tablename__ = "erased_learners"
+
+    learner_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -2,14 +2,18 @@
 
 Erasure deletes the learner's rows from every table (assessments, recommendations, reviews, feedback, their
 user accounts and keys, and outbox records keyed by them, published or not) and, in the same transaction,
-queues a tombstone (key = learner id, value null) for each topic keyed by learner id, so compacted topics
-drop the learner too once the outbox relay has published them.
+enters them in the register of erased learners and queues a tombstone (key = learner id, value null) for each
+topic keyed by learner id, the dead-letter topic included. Those topics are compacted (``compact,delete``, see
+``streams.kafka_io.topic_specs``), so the broker drops the learner's records once the outbox relay has published
+the tombstones, within ``max.compaction.lag.ms``. The register keeps anything made before the erasure (a
+replay, an offset reset, a dead letter) from re-creating them.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -20,6 +24,7 @@ from upskill.store import Store
 from upskill.store.models import (
     ApiKeyRow,
     AssessmentRow,
+    ErasedLearnerRow,
     FeedbackRow,
     OutboxRow,
     RecommendationRow,
@@ -80,10 +85,28 @@ def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
         )
 
 
+def learner_hash(learner_id: str) -> str:
+    """How the register of erased learners names one: the SHA-256 of their pseudonym."""
+    return hashlib.sha256(learner_id.encode("utf-8")).hexdigest()
+
+
+def erased_since(store: Store, learner_ids: Iterable[str]) -> dict[str, datetime]:
+    """For each of these learners who was erased, when (timezone-aware)."""
+    by_hash = {learner_hash(i): i for i in set(learner_ids)}
+    if not by_hash:
+        return {}
+    with store.session() as s:
+        rows = s.execute(select(ErasedLearnerRow.learner_hash, ErasedLearnerRow.erased_at)
+                         .where(ErasedLearnerRow.learner_hash.in_(list(by_hash)))).all()
+    return {by_hash[h]: (at if at.tzinfo else at.replace(tzinfo=UTC)) for h, at in rows}
+
+
 def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> ErasureReport:
-    """Delete every row about the learner and queue a tombstone on each of ``topics``, in one transaction."""
+    """Delete every row about the learner, enter them in the register of erased learners and queue a tombstone
+    on each of ``topics``, in one transaction."""
     deleted: dict[str, int] = {}
     with store.session() as s:
+        s.merge(ErasedLearnerRow(learner_hash=learner_hash(learner_id), erased_at=datetime.now(UTC)))
         user_ids = list(s.scalars(select(UserRow.id).where(UserRow.learner_id == learner_id)))
         steps: list[tuple[str, Any]] = [
             ("feedback", delete(FeedbackRow).where(FeedbackRow.learner_id == learner_id)),
