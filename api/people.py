@@ -1,7 +1,8 @@
 """Who sees which recommendation, and the counsellor's review workflow (service layer, no web framework).
 
 Access rules: an admin sees everything; a learner only their own recommendations; a counsellor only learners
-who consented to ``share_with_counsellor`` and are assigned to them or to their team (the team's name, or any
+whose consent to ``share_with_counsellor`` stands now (their latest word: a withdrawal hides their earlier
+recommendations too) and who are assigned to them or to their team (the team's name, or any
 counsellor of the team); a provider no learner at all. Whatever a principal may not see is reported exactly like
 what does not exist (None / :class:`NotFound`), so nothing leaks existence; a role that can never do something
 gets :class:`NotAllowed`.
@@ -28,7 +29,7 @@ from schemas.recommendation import PathStep, RecommendationGenerated
 from schemas.review import RecommendationReviewed, ReviewAction
 from upskill.settings import TopicNames
 from upskill.store import Store
-from upskill.store.models import AssessmentRow, RecommendationRow, ReviewRow, UserRow
+from upskill.store.models import AssessmentRow, ConsentRow, RecommendationRow, ReviewRow, UserRow
 
 REVIEWS_TOPIC = TopicNames().reviews
 OfferingLookup = Callable[[str], Offering | None]
@@ -91,6 +92,37 @@ def _joined() -> Select[tuple[RecommendationRow, AssessmentRow]]:
     )
 
 
+def assigned_to(s: Session, principal: Principal) -> set[str]:
+    """The ``counsellor_id`` values a counsellor answers for: their own, their team's name and every counsellor
+    of their team."""
+    assigned = {principal.counsellor_id} - {None}
+    if principal.team:
+        assigned.add(principal.team)
+        assigned |= set(s.scalars(select(UserRow.counsellor_id).where(
+            UserRow.role == "counsellor", UserRow.team == principal.team, UserRow.counsellor_id.is_not(None))))
+    return assigned  # type: ignore[return-value]
+
+
+def may_submit_for(s: Session, principal: Principal, learner_id: str, counsellor_id: str | None) -> str | None:
+    """Why this caller may not submit an assessment for this learner, or None when they may: an admin may;
+    a learner for themselves; a counsellor for a learner the event assigns to them or their team and whom no
+    counsellor outside it follows already."""
+    if principal.role == "admin":
+        return None
+    if principal.role == "learner":
+        return None if principal.learner_id == learner_id else "a learner may only submit their own assessment"
+    if principal.role != "counsellor":
+        return "only learners, their counsellors and admins submit assessments"
+    assigned = assigned_to(s, principal)
+    if counsellor_id not in assigned:
+        return "a counsellor submits only for learners assigned to them or their team (learner.counsellor_id)"
+    followed = set(s.scalars(select(AssessmentRow.counsellor_id).where(
+        AssessmentRow.learner_id == learner_id, AssessmentRow.counsellor_id.is_not(None)).distinct()))
+    if followed - assigned:
+        return "this learner is followed by a counsellor of another team"
+    return None
+
+
 def _scoped(s: Session, principal: Principal, query: Select[Any]) -> Select[Any] | None:
     """Narrow a recommendations-and-assessments query to what the principal may see (None: nothing)."""
     if principal.role == "admin":
@@ -99,14 +131,12 @@ def _scoped(s: Session, principal: Principal, query: Select[Any]) -> Select[Any]
         return query.where(AssessmentRow.learner_id == principal.learner_id) if principal.learner_id else None
     if principal.role != "counsellor":
         return None
-    assigned = {principal.counsellor_id} - {None}
-    if principal.team:
-        assigned.add(principal.team)
-        assigned |= set(s.scalars(select(UserRow.counsellor_id).where(
-            UserRow.role == "counsellor", UserRow.team == principal.team, UserRow.counsellor_id.is_not(None))))
+    assigned = assigned_to(s, principal)
     if not assigned:
         return None
-    return query.where(AssessmentRow.share_with_counsellor.is_(True), AssessmentRow.counsellor_id.in_(assigned))
+    # consent as it stands now (the learner's latest word), not as it was in this assessment
+    consenting = select(ConsentRow.learner_id).where(ConsentRow.share_with_counsellor.is_(True))
+    return query.where(AssessmentRow.learner_id.in_(consenting), AssessmentRow.counsellor_id.in_(assigned))
 
 
 def _summary(rec: RecommendationRow, assessment: AssessmentRow) -> ReviewSummary:

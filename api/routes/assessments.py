@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Principal, current_principal
 from api.metrics import ASSESSMENTS_ACCEPTED
+from api.people import may_submit_for
 from schemas.assessment import AssessmentCompleted
 
 router = APIRouter(prefix="/v1", tags=["assessments"])
@@ -32,14 +33,14 @@ def submit_assessment(
     request: Request,
     principal: Annotated[Principal, Depends(current_principal)],
 ) -> Accepted:
-    """Accept an assessment for processing. A learner may only submit their own."""
-    if principal.role == "learner" and principal.learner_id != event.learner.id:
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "a learner may only submit their own assessment")
-    if principal.role == "provider":
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "providers do not submit assessments")
+    """Accept an assessment for processing: a learner's own; a counsellor's for a learner of theirs or their
+    team's (``learner.counsellor_id``) whom no other team follows; an admin's for anyone."""
     settings = request.app.state.settings
     store = request.app.state.store
     with store.session() as s:
+        refused = may_submit_for(s, principal, event.learner.id, event.learner.counsellor_id)
+        if refused:
+            raise HTTPException(status.HTTP_403_FORBIDDEN, refused)
         store.enqueue(s, settings.kafka.topics.assessments, event.learner.id, event.model_dump_json())
     request.app.state.relay.wakeup.set()
     ASSESSMENTS_ACCEPTED.inc()

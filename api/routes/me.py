@@ -1,14 +1,18 @@
-"""What a caller sees of themselves; for learners, their current recommendation, history and feedback."""
+"""What a caller sees of themselves; for learners, their current recommendation, history, feedback and consent."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Request, status
+from pydantic import BaseModel, Field
 
 from api import people
 from api.auth import Principal, current_principal, require_role
 from api.feedback import FeedbackEntry, feedback_of
+from upskill.store.db import set_consent
+from upskill.store.models import ConsentRow
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 Learner = Annotated[Principal, Depends(require_role("learner"))]
@@ -39,3 +43,31 @@ def my_history(request: Request, principal: Learner) -> list[people.ReviewSummar
 @router.get("/feedback", response_model=list[FeedbackEntry], summary="The feedback I gave", responses=ERRORS)
 def my_feedback(request: Request, principal: Learner) -> list[FeedbackEntry]:
     return feedback_of(request.app.state.store, principal)
+
+
+class ConsentState(BaseModel):
+    """Whether the learner shares their recommendations with their counsellor, as it stands."""
+
+    share_with_counsellor: bool = Field(..., description="False hides every recommendation of theirs from "
+                                        "counsellors, earlier ones included, until they share again.")
+    at: datetime | None = Field(None, description="When they last said so (in an assessment or here).")
+
+
+@router.get("/consent", response_model=ConsentState, summary="My consent to share with my counsellor",
+            responses=ERRORS)
+def my_consent(request: Request, principal: Learner) -> ConsentState:
+    with request.app.state.store.session() as s:
+        row = s.get(ConsentRow, principal.learner_id or "")
+        if row is None:
+            return ConsentState(share_with_counsellor=False)
+        return ConsentState(share_with_counsellor=row.share_with_counsellor, at=row.at)
+
+
+@router.put("/consent", response_model=ConsentState, summary="Give or withdraw my consent to share",
+            responses=ERRORS)
+def set_my_consent(body: ConsentState, request: Request, principal: Learner) -> ConsentState:
+    """The latest word wins: withdrawing hides all my recommendations from counsellors at once."""
+    now = datetime.now(UTC)
+    with request.app.state.store.session() as s:
+        set_consent(s, principal.learner_id or "", body.share_with_counsellor, now)
+    return ConsentState(share_with_counsellor=body.share_with_counsellor, at=now)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
-from upskill.store.models import AssessmentRow, OutboxRow, RecommendationRow
+from upskill.store.models import AssessmentRow, ConsentRow, OutboxRow, RecommendationRow
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"
@@ -99,6 +99,34 @@ def _assessment_row(event: AssessmentCompleted, now: datetime) -> dict[str, Any]
     )
 
 
+def _aware(at: datetime) -> datetime:
+    return at if at.tzinfo else at.replace(tzinfo=UTC)
+
+
+def _consents_from(s: Session, assessments: list[dict[str, Any]]) -> None:
+    """Each learner's consent from their newest of these assessments, unless a later word is stored already."""
+    newest: dict[str, dict[str, Any]] = {}
+    for a in assessments:
+        if a["learner_id"] not in newest or a["occurred_at"] > newest[a["learner_id"]]["occurred_at"]:
+            newest[a["learner_id"]] = a
+    stored = {row.learner_id: row for row in s.scalars(select(ConsentRow).where(ConsentRow.learner_id.in_(newest)))}
+    for learner, a in newest.items():
+        row = stored.get(learner)
+        if row is None:
+            s.add(ConsentRow(learner_id=learner, share_with_counsellor=a["share_with_counsellor"], at=a["occurred_at"]))
+        elif _aware(row.at) < a["occurred_at"]:
+            row.share_with_counsellor, row.at = a["share_with_counsellor"], a["occurred_at"]
+
+
+def set_consent(s: Session, learner_id: str, share: bool, at: datetime) -> None:
+    """Record a learner's own word on sharing with their counsellor (it is the latest)."""
+    row = s.get(ConsentRow, learner_id)
+    if row is None:
+        s.add(ConsentRow(learner_id=learner_id, share_with_counsellor=share, at=at))
+    else:
+        row.share_with_counsellor, row.at = share, at
+
+
 def _recommendation_row(rec: RecommendationGenerated, body: str | None) -> dict[str, Any]:
     return dict(
         recommendation_id=str(rec.recommendation_id),
@@ -169,6 +197,7 @@ class Store:
             if inserted:  # one Core executemany per table: no ORM flush or bulk-persistence bookkeeping per row
                 s.execute(AssessmentRow.__table__.insert(), assessments)
                 s.execute(RecommendationRow.__table__.insert(), recommendations)
+                _consents_from(s, assessments)
             return inserted
 
     def mark_published(self, event_ids: Iterable[str]) -> None:

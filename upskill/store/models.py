@@ -149,3 +149,14 @@ class ErasedLearnerRow(Base):
 
     learner_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     erased_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ConsentRow(Base):
+    """A learner's consent to share with their counsellor, as it stands: the latest word wins, from an assessment
+    event (its ``occurred_at``) or from the learner themselves (``PUT /v1/me/consent``)."""
+
+    __tablename__ = "consents"
+
+    learner_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    share_with_counsellor: Mapped[bool] = mapped_column(Boolean)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

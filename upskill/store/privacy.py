@@ -24,6 +24,7 @@ from upskill.store import Store
 from upskill.store.models import (
     ApiKeyRow,
     AssessmentRow,
+    ConsentRow,
     ErasedLearnerRow,
     FeedbackRow,
     OutboxRow,
@@ -53,6 +54,8 @@ class LearnerExport(BaseModel):
     reviews: list[dict[str, Any]]
     feedback: list[dict[str, Any]]
     accounts: list[dict[str, Any]] = Field(..., description="API users bound to this learner (never a key).")
+    consent: dict[str, Any] | None = Field(None, description="Their consent to share with their counsellor, as it "
+                                           "stands, and when they last said so.")
 
 
 def _iso(dt: datetime) -> str:
@@ -70,6 +73,7 @@ def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
         feedback = s.scalars(select(FeedbackRow).where(FeedbackRow.learner_id == learner_id)
                              .order_by(FeedbackRow.id)).all()
         users = s.scalars(select(UserRow).where(UserRow.learner_id == learner_id)).all()
+        consent = s.get(ConsentRow, learner_id)
         if not (assessments or recs or feedback or users):
             return None
         return LearnerExport(
@@ -82,6 +86,8 @@ def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
             feedback=[{"recommendation_id": f.recommendation_id, "offering_id": f.offering_id,
                        "value": f.value, "at": _iso(f.at)} for f in feedback],
             accounts=[{"name": u.name, "role": u.role, "created_at": _iso(u.created_at)} for u in users],
+            consent={"share_with_counsellor": consent.share_with_counsellor, "at": _iso(consent.at)} if consent
+            else None,
         )
 
 
@@ -116,6 +122,7 @@ def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> Erasu
             ("api_keys", delete(ApiKeyRow).where(ApiKeyRow.user_id.in_(user_ids))),
             ("users", delete(UserRow).where(UserRow.id.in_(user_ids))),
             ("outbox", delete(OutboxRow).where(OutboxRow.key == learner_id)),
+            ("consents", delete(ConsentRow).where(ConsentRow.learner_id == learner_id)),
         ]
         for table, stmt in steps:
             deleted[table] = int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
