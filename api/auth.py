@@ -42,6 +42,20 @@ def resolve_token(request: Request, token: str) -> Principal | None:
     else:
         resolver: Callable[[str], Principal | None] | None = getattr(request.app.state, "key_resolver", None)
         principal = resolver(token) if resolver else None
+    return _counted(request, principal)
+
+
+def resolve_token_hash(request: Request, digest: str) -> Principal | None:
+    """The principal of a token known by its SHA-256 only (a page session), or None; rate-limited alike."""
+    from api.keys import hash_token, resolve_key_hash
+
+    admin = request.app.state.settings.api.admin_token
+    if admin is not None and hmac.compare_digest(digest, hash_token(admin.get_secret_value())):
+        return _counted(request, Principal(role="admin", name="admin"))
+    return _counted(request, resolve_key_hash(request.app.state.store, digest))
+
+
+def _counted(request: Request, principal: Principal | None) -> Principal | None:
     limits = getattr(request.app.state, "rate_limits", None)
     if principal is not None and limits is not None:
         limits.check(f"user:{principal.user_id}" if principal.user_id is not None else principal.role,

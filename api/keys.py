@@ -122,7 +122,11 @@ def resolve_key(store: Store, token: str) -> Principal | None:
     """The principal of an active key, or None (unknown, revoked, or not a key at all)."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 128:
         return None
-    digest = hash_token(token)
+    return resolve_key_hash(store, hash_token(token))
+
+
+def resolve_key_hash(store: Store, digest: str) -> Principal | None:
+    """The principal of the active key with this hash (:func:`hash_token`), or None."""
     with store.session() as s:
         found = s.execute(
             select(ApiKeyRow.key_hash, UserRow)

@@ -138,8 +138,12 @@ class ApiSettings(BaseModel):
 
     session_secret: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
-        description="Signs the counsellor page's session cookie; random per start when unset (set it when "
-        "several API processes serve the page).",
+        description="Signs the counsellor page's session cookie; random per start when unset, so set it "
+        "wherever more than one API process serves the page (deploy/ requires it).",
+    )
+    forwarded_allow_ips: str = Field(
+        "127.0.0.1", description="Proxies whose X-Forwarded-Proto and -For are trusted (comma-separated, or *): "
+        "behind a TLS proxy the page's cookie is then Secure.",
     )
 
 

@@ -12,7 +12,7 @@ from fastapi import Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
-from api.auth import Principal, Role, resolve_token
+from api.auth import Principal, Role, resolve_token_hash
 from api.web.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, translator
 from api.web.session import LANG_COOKIE, PATH, Session, load_session, save_session
 
@@ -57,7 +57,7 @@ def page_for(request: Request) -> Page:
         request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
     )
     session = load_session(request) or Session()
-    principal = resolve_token(request, session.key) if session.key else None
+    principal = resolve_token_hash(request, session.key_hash) if session.key_hash else None
     return Page(request, lang, translator(lang), session, principal)
 
 

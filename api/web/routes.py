@@ -19,7 +19,9 @@ from markupsafe import Markup
 
 from api import people
 from api.auth import resolve_token
+from api.keys import hash_token
 from api.routes.reviews import offering_lookup
+from api.web import session as sessions
 from api.web.chart import gap_chart_svg
 from api.web.edits import EditError, add_step, apply_step_op
 from api.web.pages import PAGE_ROLES, STATUSES, Page, guard, page_for, redirect, render
@@ -62,17 +64,19 @@ def sign_in(request: Request, api_key: Text = "", csrf: Text = "") -> Response:
         return render(page, "sign_in.html", 401, error=page.t("unknown_key"))
     if principal.role not in PAGE_ROLES:
         return render(page, "sign_in.html", 403, error=page.t("wrong_role", role=page.t(f"role_{principal.role}")))
-    page.session = Session(key=api_key.strip())  # a fresh CSRF token with every sign-in
+    sessions.sign_out(request, page.session)  # a fresh id and CSRF token with every sign-in
+    page.session = sessions.sign_in(request, hash_token(api_key.strip()))
     logger.info("counsellor page: %s (%s) signed in", principal.name, principal.role)
     return redirect(page, f"{PATH}/")
 
 
 @router.post("/sign-out")
 def sign_out(request: Request, csrf: Text = "") -> Response:
-    """Forget the key."""
+    """End the session."""
     page = page_for(request)
     if not page.session.csrf_ok(csrf):
         return render(page, "message.html", 400, title=page.t("error"), message=page.t("session_expired"))
+    sessions.sign_out(request, page.session)  # the session ends on the server: its cookie is worth nothing any more
     response = RedirectResponse(f"{PATH}/sign-in", status_code=303)
     clear_session(response)
     return response

@@ -9,7 +9,7 @@ import yaml
 
 from tests.deploy.manifests import COMPOSE, K8S, ROOT, environment, interpolate, load_docs
 
-SECRETS = {"UPSKILL_API__ADMIN_TOKEN": "t0ken", "UPSKILL_PSEUDONYM_KEY": "k3y"}
+SECRETS = {"UPSKILL_API__ADMIN_TOKEN": "t0ken", "UPSKILL_PSEUDONYM_KEY": "k3y", "UPSKILL_API__SESSION_SECRET": "s3cret"}
 
 
 @pytest.fixture(scope="module")
@@ -106,7 +106,7 @@ def test_upskill_services_point_at_the_brokers_and_postgres(services, brokers):
 
 
 def test_secrets_have_no_default(services):
-    """`docker compose up` refuses to start without an admin token and a pseudonym key."""
+    """`docker compose up` refuses to start without an admin token, a pseudonym key and a session secret."""
     for name in SECRETS:
         partial = {k: v for k, v in SECRETS.items() if k != name}
         with pytest.raises(KeyError, match=name):

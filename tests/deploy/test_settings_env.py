@@ -95,7 +95,7 @@ def _assert_applied(values: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_compose_values_parse_into_settings(monkeypatch):
     services = yaml.safe_load(COMPOSE.read_text())["services"]
-    env = {"UPSKILL_API__ADMIN_TOKEN": "t0ken", "UPSKILL_PSEUDONYM_KEY": "k3y"}
+    env = {"UPSKILL_API__ADMIN_TOKEN": "t0ken", "UPSKILL_PSEUDONYM_KEY": "k3y", "UPSKILL_API__SESSION_SECRET": "s3cret"}
     settings = _assert_applied(environment(services["worker"], env), monkeypatch)
     assert settings.log_format == "json"
     assert settings.kafka.bootstrap_list == ["kafka-1:9092", "kafka-2:9092", "kafka-3:9092"]

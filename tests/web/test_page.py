@@ -6,9 +6,13 @@ import re
 
 import pytest
 from fastapi.testclient import TestClient
+from itsdangerous import URLSafeTimedSerializer
+from pydantic import SecretStr
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api import people
 from api.auth import Principal
+from api.keys import resolve_key, revoke_user_keys
 from api.main import create_app
 from catalog_ingest.seed import load_offerings
 from schemas.recommendation import SupportItem
@@ -85,6 +89,50 @@ def test_a_tampered_cookie_is_no_session(client):
     client.cookies.clear()
     client.cookies.set("upskill_session", value[:-2] + ("AA" if not value.endswith("AA") else "BB"), path="/counsellor")
     assert client.get("/counsellor/").status_code == 303
+
+
+@pytest.mark.hostile
+def test_the_cookie_holds_no_key_and_signing_out_ends_the_session_on_the_server(client):
+    key = new_key(client.app.state.store, "counsellor", "Claire", counsellor_id=COUNSELLOR_ID)
+    sign_in(client, key)
+    value = client.cookies.get("upskill_session")
+    payload = URLSafeTimedSerializer("x").loads_unsafe(value)[1]  # what anyone reading the cookie finds
+    assert set(payload) == {"csrf", "sid"} and key not in value and key not in str(payload)
+    queue = client.get("/counsellor/")
+    assert queue.status_code == 200
+    assert client.post("/counsellor/sign-out", data={"csrf": csrf_of(queue.text)}).status_code == 303
+    client.cookies.clear()
+    client.cookies.set("upskill_session", value, path="/counsellor")  # the old cookie, kept by an attacker
+    assert client.get("/counsellor/").status_code == 303
+
+
+@pytest.mark.hostile
+def test_revoking_the_key_ends_its_page_sessions(client):
+    store = client.app.state.store
+    key = new_key(store, "counsellor", "Claire", counsellor_id=COUNSELLOR_ID)
+    sign_in(client, key)
+    assert client.get("/counsellor/").status_code == 200
+    user = resolve_key(store, key)
+    revoke_user_keys(store, user.user_id)
+    assert client.get("/counsellor/").status_code == 303
+
+
+def test_sessions_survive_another_api_process_with_the_same_secret(tmp_path):
+    settings = page_settings(tmp_path)
+    settings.api.session_secret = SecretStr("shared-by-every-replica")
+    with TestClient(create_app(settings, start_relay=False), follow_redirects=False) as one, \
+            TestClient(create_app(settings, start_relay=False), follow_redirects=False) as two:
+        sign_in(one, ADMIN_TOKEN)
+        two.cookies.set("upskill_session", one.cookies.get("upskill_session"), path="/counsellor")
+        assert two.get("/counsellor/").status_code == 200
+
+
+def test_the_cookie_is_secure_behind_a_trusted_tls_proxy(tmp_path):
+    app = ProxyHeadersMiddleware(create_app(page_settings(tmp_path), start_relay=False), trusted_hosts="*")
+    with TestClient(app, follow_redirects=False) as proxied:
+        form = proxied.get("/counsellor/sign-in", headers={"X-Forwarded-Proto": "https"})
+        cookie = next(c for c in form.headers.get_list("set-cookie") if c.startswith("upskill_session="))
+        assert "Secure" in cookie
 
 
 def test_a_counsellor_sees_only_their_consenting_learners(client, recommender):

@@ -88,6 +88,7 @@ def register(app: typer.Typer) -> None:
         settings = settings_from_env()
         uvicorn.run(create_app(settings), host=host or settings.api.host, port=port or settings.api.port,
                     log_level=settings.log_level.lower(), log_config=None,
+                    proxy_headers=True, forwarded_allow_ips=settings.api.forwarded_allow_ips,
                     timeout_graceful_shutdown=settings.api.shutdown_timeout_s)  # SIGTERM: bounded, not for ever
 
     topics = typer.Typer(help="Kafka topics.", no_args_is_help=True)

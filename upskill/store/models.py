@@ -160,3 +160,15 @@ class ConsentRow(Base):
     learner_id: Mapped[str] = mapped_column(String(128), primary_key=True)
     share_with_counsellor: Mapped[bool] = mapped_column(Boolean)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebSessionRow(Base):
+    """A signed-in session of the counsellor page: the browser holds only an opaque id, whose SHA-256 is kept
+    here with the hash of the key it signed in with; signing out deletes the row, revoking the key ends it."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
