@@ -15,7 +15,7 @@ from sqlalchemy.exc import DataError
 from api import web
 from api.keys import key_resolver
 from api.limits import BodyLimit
-from api.metrics import instrument
+from api.metrics import guarded, instrument
 from api.people import InvalidEdit, NotAllowed, NotFound
 from api.ratelimit import RateLimits
 from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
@@ -109,7 +109,8 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(web.router)  # the counsellor page, /counsellor (with its own static files)
     instrument(app)
-    app.mount("/metrics", make_asgi_app())
+    tokens = [t.get_secret_value() for t in (settings.api.metrics_token, settings.api.admin_token) if t]
+    app.mount("/metrics", guarded(make_asgi_app(), tokens))  # not open on the public port
     # outermost: a body above the cap is refused before routing, authentication or parsing
     app.add_middleware(BodyLimit, max_bytes=settings.api.max_body_bytes,
                        larger={"/v1/imports/": imports.MAX_UPLOAD_BYTES + UPLOAD_FORM_BYTES})

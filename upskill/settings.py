@@ -141,6 +141,10 @@ class ApiSettings(BaseModel):
         description="Signs the counsellor page's session cookie; random per start when unset, so set it "
         "wherever more than one API process serves the page (deploy/ requires it).",
     )
+    metrics_token: SecretStr | None = Field(
+        None, description="Bearer token Prometheus presents for /metrics (the admin token works too); without "
+        "one of them /metrics answers 401, so it is not open on the public port.",
+    )
     forwarded_allow_ips: str = Field(
         "127.0.0.1", description="Proxies whose X-Forwarded-Proto and -For are trusted (comma-separated, or *): "
         "behind a TLS proxy the page's cookie is then Secure.",

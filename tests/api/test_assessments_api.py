@@ -93,7 +93,9 @@ def test_api_metrics_count_requests_by_route_template(offline_settings):
     with TestClient(create_app(offline_settings, start_relay=False)) as client:
         client.post("/v1/assessments", json=example_event("pix"), headers=ADMIN)
         client.get("/v1/learners/lrn-secret-id/recommendations/latest", headers=ADMIN)
-        text = client.get("/metrics/").text
+        assert client.get("/metrics/").status_code == 401  # not open to anyone on the public port
+        assert client.get("/metrics/", headers={"Authorization": "Bearer nope"}).status_code == 401
+        text = client.get("/metrics/", headers=ADMIN).text
     assert 'upskill_api_requests_total{method="POST",route="/v1/assessments",status="202"}' in text
     assert 'route="/v1/learners/{learner_id}/recommendations/latest",status="404"' in text
     assert "lrn-secret-id" not in text  # ids never become label values
