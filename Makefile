@@ -32,6 +32,7 @@ demo: $(STAMP)
 	$(BIN)/upskill demo
 
 test: $(STAMP)
+	$(BIN)/python -m tests.prerequisites
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
