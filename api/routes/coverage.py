@@ -15,7 +15,8 @@ router = APIRouter(prefix="/v1", tags=["offerings"])
 
 
 @router.get("/coverage", summary="Active offerings per DigComp competence and level band",
-            responses={401: {"description": "No or unknown token"}})
+            responses={401: {"description": "No or unknown token"},
+                       503: {"description": "The broker holding the catalogue does not answer in time; retry"}})
 def get_coverage(
     _principal: Annotated[Principal, Depends(current_principal)], publisher: PublisherDep
 ) -> dict[str, Any]:
