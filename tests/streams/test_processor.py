@@ -9,6 +9,7 @@ import pytest
 from schemas.assessment import AssessmentCompleted
 from streams.processor import AssessmentProcessor, InRecord
 from tests.conftest import example_event
+from tests.postgres import store_url  # noqa: F401 - a fixture
 from upskill.store import Store
 
 
@@ -42,6 +43,23 @@ def test_an_oversized_record_is_dead_lettered_with_the_reason_not_parsed_nor_cop
     assert headers["error_type"] == b"too_large" and letter.value == b""
     assert headers["error"] == f"a record of {len(huge)} bytes, above the limit of 262144 bytes".encode()
     assert len(out.recommendations) == 1  # the next event is not held up
+
+
+@pytest.mark.hostile
+def test_overlong_ids_are_dead_lettered_and_the_partition_keeps_moving(recommender, store_url):  # noqa: F811
+    """On PostgreSQL a value longer than its column made the store raise and the batch come back for ever."""
+    overlong = example_event("digcomp")
+    overlong["event_id"] = "6a0f1c2e-3b4d-4e5f-8a9b-00000000cafe"
+    overlong["assessment"]["campaign"] = "c" * 500
+    overlong["learner"]["counsellor_id"] = "x" * 300
+    good = example_event("pix")
+    db = Store(store_url)
+    out = AssessmentProcessor(recommender, db).process([rec(json.dumps(overlong).encode(), 0),
+                                                        rec(json.dumps(good).encode(), 1)])
+    (letter,) = out.dead_letters
+    assert dict(letter.headers)["error_type"] == b"schema" and b"campaign" in dict(letter.headers)["error"]
+    assert len(out.recommendations) == 1 and db.count_recommendations() == 1
+    db.dispose()
 
 
 def test_stored_but_unpublished_recommendation_is_resent_unchanged(recommender, store):
