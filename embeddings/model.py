@@ -50,7 +50,7 @@ class SentenceTransformerEmbedder:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()  # weight-loading bars are noise on a worker's stderr
+        hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # weight-loading bars are noise on a worker's stderr
         self.name = name
         self.batch_size = batch_size
         path = resolve_model_path(name)

@@ -11,6 +11,8 @@ comparison shows what ranking adds beyond filtering.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from recommender.constraints import LearnerProfile
@@ -69,8 +71,8 @@ class Baselines:
         gaps = self._gaps(event)
         if not gaps:
             return []
-        query = sum(g.priority * self.rec.gap_vectors[g.competence] for g in gaps)
-        query = query / (np.linalg.norm(query) or 1.0)
+        query = np.sum([g.priority * self.rec.gap_vectors[g.competence] for g in gaps], axis=0)
+        query = query / (float(np.linalg.norm(query)) or 1.0)
         return self._top(self._vectors @ query + 1.0, event, constrained)  # shifted: all scores > 0
 
     def tags(self, event: AssessmentCompleted, constrained: bool = False) -> list[str]:
@@ -88,7 +90,11 @@ class Baselines:
         """Name -> method, raw and constrained."""
         out: dict[str, Method] = {}
         for name in ("bm25", "embedding", "tags"):
-            fn = getattr(self, name)
-            out[name] = lambda e, fn=fn: fn(e)
-            out[f"{name}+constraints"] = lambda e, fn=fn: fn(e, constrained=True)
+            fn: Callable[..., list[str]] = getattr(self, name)
+            out[name] = _bound(fn, constrained=False)
+            out[f"{name}+constraints"] = _bound(fn, constrained=True)
         return out
+
+
+def _bound(fn: Callable[..., list[str]], constrained: bool) -> Method:
+    return lambda e: fn(e, constrained=constrained)

@@ -8,6 +8,7 @@ import logging
 import sys
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,9 +45,9 @@ class Sharing:
         self.limit = limit
         self._fields_sets: dict[frozenset[str], set[str]] = {}
         self._costs: dict[str, object] = {}
-        self._lists: dict[tuple, list] = {}
+        self._lists: dict[tuple[Any, ...], list[Any]] = {}
 
-    def _shared(self, table: dict, key: object, value: object) -> object:
+    def _shared(self, table: dict[Any, Any], key: object, value: object) -> object:
         found = table.get(key)
         if found is not None:
             return found
@@ -86,7 +87,7 @@ class Vectors(Mapping[str, np.ndarray]):
     def __getitem__(self, offering_id: str) -> np.ndarray:
         if offering_id not in self._catalog.offerings:
             raise KeyError(offering_id)
-        return self._catalog.matrix([offering_id])[0]
+        return np.asarray(self._catalog.matrix([offering_id])[0])
 
     def __contains__(self, offering_id: object) -> bool:
         return offering_id in self._catalog.offerings

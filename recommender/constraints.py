@@ -14,7 +14,7 @@ One implementation serves both uses: :func:`rejected_mask` checks every offering
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,8 +209,8 @@ class OfferingFacts:
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
-    masks: dict[tuple, np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rule_out)
-    reasons: dict[tuple, str] = field(default_factory=dict)  # per offering, rule and reading (Rejections.reason)
+    masks: dict[tuple[Any, ...], np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rule_out)
+    reasons: dict[tuple[Any, ...], str] = field(default_factory=dict)  # per offering, rule, reading (Rejections)
 
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
@@ -224,8 +224,8 @@ class OfferingFacts:
                  for o in offerings]
         publics = [places.public_services_of(o.provider, o.title) for o in offerings]
         countries = sorted({c for c in sites if c} | {s.country for s in (*schemes, *publics) if s})
-        regions = [(o.location.country, o.location.region) if c else None for o, c in zip(offerings, sites,
-                                                                                        strict=True)]
+        regions = [(o.location.country, o.location.region) if c and o.location else None
+                   for o, c in zip(offerings, sites, strict=True)]
         distinct = sorted({r for r in regions if r}, key=lambda r: (r[0], r[1] or ""))
         site_of = {r: i for i, r in enumerate(distinct)}
         where = {c: i for i, c in enumerate(countries)}
@@ -239,7 +239,7 @@ class OfferingFacts:
             format=np.array([FORMATS.index(o.format) if o.format else -1 for o in offerings], dtype=np.int8),
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
             audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
-            place=np.array([where.get(c, -1) for c in sites], dtype=np.int16),
+            place=np.array([where.get(c, -1) if c else -1 for c in sites], dtype=np.int16),
             site=np.array([site_of[r] if r else -1 for r in regions], dtype=np.int32),
             sites=distinct,
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
@@ -260,7 +260,7 @@ _FOR_ADULTS = re.compile(r"\b(?:for|aimed at|open to) adults\b", re.I)  # bounde
 _AUDIENCE_BIT = {tag: 1 << i for i, tag in enumerate(AUDIENCE_RULES)}
 
 
-def _restricted_bits(audience: list[str]) -> int:
+def _restricted_bits(audience: Iterable[str]) -> int:
     """The bits of the restricted tags that admit, when the offering has no tag open to everyone (else 0):
     workplace tags only when no tag names a job."""
     tags = set(audience)
@@ -275,23 +275,23 @@ def _language_rejects(f: OfferingFacts, languages: frozenset[str]) -> np.ndarray
     if not languages:
         return None
     mine = np.uint64(sum(1 << f.lang_index[lang] for lang in languages if lang in f.lang_index))
-    return (f.lang_bits != 0) & ((f.lang_bits & mine) == 0)
+    return np.asarray((f.lang_bits != 0) & ((f.lang_bits & mine) == 0))
 
 
 def _audience_rejects(f: OfferingFacts, admitted_bits: int) -> np.ndarray:
-    return (f.audience_bits != 0) & ((f.audience_bits & admitted_bits) == 0)
+    return np.asarray((f.audience_bits != 0) & ((f.audience_bits & admitted_bits) == 0))
 
 
 def _format_rejects(f: OfferingFacts, formats: frozenset[str]) -> np.ndarray | None:
     if not formats:
         return None
     ok = np.array([x in formats for x in FORMATS] + [True])  # index -1 (unknown) is the last: admitted
-    return ~ok[f.format]
+    return np.asarray(~ok[f.format])
 
 
 def _place_rejects(f: OfferingFacts, reach: frozenset[str]) -> np.ndarray:
     ok = np.array([c in reach for c in f.countries] + [True])  # index -1 (online, or no place known): reachable
-    return ~ok[f.place]
+    return np.asarray(~ok[f.place])
 
 
 def _place_reason(o: Offering, p: LearnerProfile) -> str:
@@ -306,7 +306,7 @@ def _registration_rejects(f: OfferingFacts, reading: tuple[bool, str]) -> np.nda
     if not (f.scheme >= 0).any():
         return None
     mine = f.countries.index(country) if jobseeker and country in f.countries else -2
-    return (f.scheme >= 0) & (f.scheme != mine)
+    return np.asarray((f.scheme >= 0) & (f.scheme != mine))
 
 
 def _registration_reason(o: Offering, p: LearnerProfile) -> str:
@@ -324,7 +324,7 @@ def _national_rejects(f: OfferingFacts, country: str) -> np.ndarray | None:
     if not (f.national >= 0).any():
         return None
     mine = f.countries.index(country) if country in f.countries else -2
-    return (f.national >= 0) & (f.national != mine)
+    return np.asarray((f.national >= 0) & (f.national != mine))
 
 
 def _national_reason(o: Offering, p: LearnerProfile) -> str:
@@ -341,7 +341,7 @@ def _requirement_groups(
     A large catalogue repeats a few requirements ("registered jobseeker", "aged 16-29") many times; checking
     each distinct one once per learner keeps the check independent of the catalogue's size.
     """
-    groups: dict[tuple, tuple[list[tuple[RequirementRule, re.Match[str]]], list[int]]] = {}
+    groups: dict[tuple[Any, ...], tuple[list[tuple[RequirementRule, re.Match[str]]], list[int]]] = {}
     for i, found in enumerate(reqs):
         if found:
             key = tuple((r.kind, m.groups()) for r, m, _ in found)

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 import numpy as np
 
@@ -75,7 +76,7 @@ Helping = tuple[str, tuple[int, ...]]  # a service of the support list: (offerin
 MAX_SUPPORT = 3
 
 
-def _pack(chosen: list[Candidate], rejected: list[Ruled], helping: list[Helping]) -> tuple:
+def _pack(chosen: list[Candidate], rejected: list[Ruled], helping: list[Helping]) -> tuple[Any, ...]:
     """A ranking as the cache keeps it: plain tuples of plain values, which the garbage collector stops tracking
     after one look (a named tuple it keeps tracking).
 
@@ -86,7 +87,7 @@ def _pack(chosen: list[Candidate], rejected: list[Ruled], helping: list[Helping]
     return tuple(map(tuple, chosen)), tuple(rejected), tuple(helping)
 
 
-def _unpack(packed: tuple) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
+def _unpack(packed: tuple[Any, ...]) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
     """:func:`_pack` undone (gap positions hold for any request with equal gaps: the cache key)."""
     chosen, rejected, helping = packed
     return [Candidate._make(c) for c in chosen], list(rejected), list(helping)
@@ -143,7 +144,7 @@ class Recommender:
         self._views: dict[LearnerProfile, ProfileView] = {}
         # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
         # sentence), and the funding hints per offering and kind of learner
-        self._cards: dict[str, tuple[dict, str]] = {}
+        self._cards: dict[str, tuple[dict[str, Any], str]] = {}
         self._funding: dict[tuple[str, str | None, bool], list[FundingHint]] = {}
 
     def features(self) -> CatalogFeatures:
@@ -228,7 +229,7 @@ class Recommender:
             "support": [self._support(oid, at, gaps) for oid, at in helping],
         })
 
-    def _allowed(self, profile: LearnerProfile):  # noqa: ANN202 - a predicate over offerings
+    def _allowed(self, profile: LearnerProfile) -> Callable[[Offering], bool]:
         f = self.features()
         view = self._view(f, profile)
         return lambda off: off.id in f.row and not view.rejected[f.row[off.id]]
@@ -314,7 +315,7 @@ class Recommender:
         return out
 
     def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile,
-              texts: list[str]) -> dict:
+              texts: list[str]) -> dict[str, Any]:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = kept(self._cards, off.id, lambda: (self._fields(off), about(off)), _CARDS_KEPT)
@@ -328,7 +329,7 @@ class Recommender:
             "funding": funding,  # copied by validation
         }
 
-    def _support(self, oid: str, at: tuple[int, ...], gaps: list[Gap]) -> dict:
+    def _support(self, oid: str, at: tuple[int, ...], gaps: list[Gap]) -> dict[str, Any]:
         """A support-list entry: the service, and why (its kind's reason, and where when it is nearby)."""
         off = self.catalog.offerings[oid]
         reason = kind_of(off.kind).reason or "a service beside the path"
@@ -341,7 +342,7 @@ class Recommender:
         }
 
     @staticmethod
-    def _fields(off: Offering) -> dict:
+    def _fields(off: Offering) -> dict[str, Any]:
         """The fields of an item that depend on the offering only."""
         return {
             "offering_id": off.id,

@@ -138,7 +138,7 @@ class CatalogFeatures:
         )
 
 
-def _families(offs: list, row: dict[str, int]) -> list[np.ndarray]:
+def _families(offs: list[Offering], row: dict[str, int]) -> list[np.ndarray]:
     """For each offering, the rows of its ancestors and descendants along ``part_of``."""
     parent = {i: row.get(o.part_of) for i, o in enumerate(offs) if o.part_of}
     ancestors: dict[int, set[int]] = {}
@@ -188,7 +188,7 @@ def _audience(off: Offering) -> set[str]:
     return set(off.audience) | implied
 
 
-def _descendants(offs: list, row: dict[str, int]) -> list[np.ndarray]:
+def _descendants(offs: list[Offering], row: dict[str, int]) -> list[np.ndarray]:
     """For each offering, the rows of its parts, their parts, and so on."""
     children: dict[int, list[int]] = {}
     for i, o in enumerate(offs):
@@ -264,7 +264,7 @@ def _stands_for(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
     return out
 
 
-def _prereq_steps(offs: list, row: dict[str, int]) -> np.ndarray:
+def _prereq_steps(offs: list[Offering], row: dict[str, int]) -> np.ndarray:
     """Fewest offerings to take first: per group the cheapest option (1 + its own steps), summed over groups."""
     memo: dict[int, float] = {}
 

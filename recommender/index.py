@@ -58,7 +58,7 @@ class FaissIndex:
         ids = _as_ids(ids)
         if len(ids) == 0:
             return
-        self._index.remove_ids(ids)
+        self._index.remove_ids(ids)  # type: ignore[arg-type]  # faiss wraps an id array in a selector itself
         self.add(ids, vectors)
 
     def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
@@ -70,7 +70,7 @@ class FaissIndex:
     def remove(self, ids: np.ndarray) -> int:
         """Remove ids; returns how many were there."""
         ids = _as_ids(ids)
-        return int(self._index.remove_ids(ids)) if len(ids) else 0
+        return int(self._index.remove_ids(ids)) if len(ids) else 0  # type: ignore[arg-type]  # as in upsert
 
     def search(self, queries: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-k (scores, ids) per query row; missing slots have id -1."""
@@ -100,9 +100,10 @@ class FaissIndex:
         """Read an index written by :meth:`save`."""
         raw = faiss.read_index(str(path))
         obj = cls(raw.d)
-        obj._index = faiss.downcast_index(raw) if not isinstance(raw, faiss.IndexIDMap2) else raw
-        if not isinstance(obj._index, faiss.IndexIDMap2):
+        index = faiss.downcast_index(raw) if not isinstance(raw, faiss.IndexIDMap2) else raw
+        if not isinstance(index, faiss.IndexIDMap2):
             raise ValueError(f"{path} does not hold an IndexIDMap2")
+        obj._index = index
         return obj
 
 

@@ -7,7 +7,7 @@ that reached its limit was already holding values of learners or offerings not s
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from typing import TypeVar
+from typing import Any, TypeVar, cast, overload
 
 import numpy as np
 
@@ -15,7 +15,7 @@ T = TypeVar("T")
 _MISSING = object()
 
 
-def kept(cache: dict, key: Hashable, compute: Callable[[], T], limit: int) -> T:
+def kept(cache: dict[Any, Any], key: Hashable, compute: Callable[[], T], limit: int) -> T:
     """``cache[key]``, computed and stored first when absent (None is a value); ``cache`` is emptied first
     when it holds ``limit`` values."""
     value = cache.get(key, _MISSING)
@@ -23,9 +23,15 @@ def kept(cache: dict, key: Hashable, compute: Callable[[], T], limit: int) -> T:
         if len(cache) >= limit:
             cache.clear()
         value = cache[key] = compute()
-    return value  # type: ignore[return-value]
+    return cast(T, value)
 
 
+@overload
+def read_only(array: np.ndarray) -> np.ndarray: ...
+@overload
+def read_only(array: None) -> None: ...
+@overload
+def read_only(array: np.ndarray | None) -> np.ndarray | None: ...
 def read_only(array: np.ndarray | None) -> np.ndarray | None:
     """``array``, marked read-only (shared between learners, it must not be written)."""
     if array is not None:

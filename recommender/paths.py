@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Sequence
+from typing import cast
 
 from recommender.catalog import Catalog
 from schemas.offering import Offering
@@ -130,7 +131,7 @@ def _as_path(ordered: list[Offering], gaps: list[Gap], hours_per_week: float | N
         }
         for i, o in enumerate(ordered, start=1)
     ]
-    covered = {c for s in steps for c in s["addresses"]}
+    covered = {c for s in steps for c in cast(list[str], s["addresses"])}
     total = sum(o.duration_hours or 0 for o in ordered)
     return Path.model_validate({  # validated once, steps included
         "steps": steps,

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 
@@ -224,7 +224,7 @@ def made_for(f: CatalogFeatures, rows: np.ndarray, a: GapArrays, nearby: np.ndar
     if nearby is not None and starting_out(a, who):
         near = (code == FITS.index("starting_out_nearby")) & (nearby[rows] == 1.0)
     members = (code == FITS.index("its_audience")) & ((f.audience_bits[rows] & who.audience) != 0)
-    return f.service[rows] & (lead | near | members)
+    return np.asarray(f.service[rows] & (lead | near | members))
 
 
 _WEIGHTED = len(PARTS_W)  # the first parts are weighted; certainty and prerequisites are added as they are
@@ -232,7 +232,8 @@ _WEIGHTED = len(PARTS_W)  # the first parts are weighted; certainty and prerequi
 
 def _total(parts: np.ndarray) -> np.ndarray:
     """Scores from their parts (rows of ``parts`` in PARTS order)."""
-    return parts[:, :_WEIGHTED] @ np.fromiter(PARTS_W.values(), float, _WEIGHTED) + parts[:, _WEIGHTED:].sum(axis=1)
+    weights = np.fromiter(PARTS_W.values(), float, _WEIGHTED)
+    return np.asarray(parts[:, :_WEIGHTED] @ weights + parts[:, _WEIGHTED:].sum(axis=1))
 
 
 def _through_gates(
@@ -352,7 +353,7 @@ def _greedy(
         served = np.minimum(1.0, served + step[i])
         penalty = scale * (value @ served)
         chosen.append(i)
-    return pool[chosen].tolist()
+    return cast(list[int], pool[chosen].tolist())
 
 
 def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) -> list[bool]:
@@ -362,7 +363,7 @@ def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) 
     if not (whole >= 0).any():
         return [False] * len(rows)
     at = np.minimum(s.rows.searchsorted(whole), len(s.rows) - 1)  # s.rows is sorted
-    return (s.rows[at] == whole).tolist()
+    return cast(list[bool], (s.rows[at] == whole).tolist())
 
 
 def support(s: Scored, f: CatalogFeatures, chosen: list[Candidate], k: int) -> list[tuple[str, tuple[int, ...]]]:

@@ -121,7 +121,7 @@ def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pr
     descriptors' Gram matrix (no model call).
     """
     norm = float(np.sqrt(pri @ f.gram[cols][:, cols] @ pri)) or 1.0
-    return (sim @ pri) / norm
+    return np.asarray((sim @ pri) / norm)
 
 
 def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray) -> np.ndarray:
@@ -130,7 +130,7 @@ def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, add
     total = t.content[rows]
     on_gaps = np.where(addressed, t.central.take(rows, axis=0)[:, cols], 0.0).sum(axis=1)
     share = np.where(total > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
-    return np.minimum(share, 1.0) * f.kind_focus[rows]
+    return np.asarray(np.minimum(share, 1.0) * f.kind_focus[rows])
 
 
 def subject(

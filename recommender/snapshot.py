@@ -17,6 +17,7 @@ import shutil
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import faiss
 import numpy as np
@@ -118,9 +119,9 @@ def save_snapshot(catalog: Catalog, directory: Path, model: str | None = None) -
     return directory
 
 
-def _read_meta(directory: Path, model: str | None) -> dict:
+def _read_meta(directory: Path, model: str | None) -> dict[str, Any]:
     try:
-        meta = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+        meta: dict[str, Any] = json.loads((directory / "meta.json").read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SnapshotError(f"no snapshot in {directory}") from None
     except (OSError, ValueError) as exc:

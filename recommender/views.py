@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -39,7 +40,7 @@ class ProfileView:
     mine: int = 0  # the audience bits of the groups the learner belongs to
     senior: bool = False  # retired, or 60 or older
     reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
-    ranked: dict[tuple, tuple] = field(default_factory=dict)  # per gaps, packed (engine._pack)
+    ranked: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)  # per gaps, packed (engine._pack)
 
     @property
     def rejected(self) -> np.ndarray:
@@ -66,9 +67,9 @@ class FactCodes:
     inverse: np.ndarray
     # affinity per (the learner's audience bits, the broad ones); certainty per what the learner cares about:
     # few distinct values, spread to every offering (two gathers of the whole catalogue) once each
-    spread: dict[tuple, np.ndarray] = field(default_factory=dict)
+    spread: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
 
-    def spread_over(self, key: tuple, compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    def spread_over(self, key: tuple[Any, ...], compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """``compute`` over the groups' first rows, spread to every row; kept (read-only) per ``key``."""
         return kept(self.spread, key, lambda: read_only(compute(self.first).astype(np.float32)[self.inverse]),
                     _SPREAD_KEPT)
@@ -148,4 +149,4 @@ def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -
         pen = pen - 0.04 * np.isnan(facts.duration[rows])
     if p.formats:
         pen = pen - 0.04 * (facts.format[rows] == -1)
-    return pen
+    return np.asarray(pen)

@@ -13,18 +13,20 @@ import json
 from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 TABLE = Path(str(files("recommender").joinpath("data/weights.json")))
 
 
-def _load() -> dict:
-    return json.loads(TABLE.read_text(encoding="utf-8"))
+def _load() -> dict[str, Any]:
+    raw: dict[str, Any] = json.loads(TABLE.read_text(encoding="utf-8"))
+    return raw
 
 
 _raw = _load()
 PARTS_W: dict[str, float] = dict(_raw["parts"])
 W: dict[str, float] = dict(_raw["signals"])
-FITTED: dict | None = _raw.get("fitted")
+FITTED: dict[str, Any] | None = _raw.get("fitted")
 VERSION = [0]  # moves on every use()
 
 
@@ -55,7 +57,7 @@ def use(flat: Mapping[str, float]) -> None:
     VERSION[0] += 1
 
 
-def write(flat: Mapping[str, float], fitted: dict) -> None:
+def write(flat: Mapping[str, float], fitted: dict[str, Any]) -> None:
     """Write ``flat`` (as by :func:`values`) as the table, with how it was fitted, and use it."""
     raw = _load()
     raw["fitted"] = fitted

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -21,7 +22,7 @@ TOPIC_VALUES: dict[str, type[BaseModel]] = {
 JSONSCHEMA_DIR = Path(__file__).parent / "jsonschema"
 
 
-def topic_schema(topic: str) -> dict:
+def topic_schema(topic: str) -> dict[str, Any]:
     """The JSON Schema of a topic's value (validation mode: what a producer may send)."""
     schema = TOPIC_VALUES[topic].model_json_schema(mode="validation")
     schema["$id"] = f"urn:upskill:topic:{topic}"
