@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import Principal, current_principal
 from api.metrics import ASSESSMENTS_ACCEPTED
+from api.outbox import wake_relay
 from api.people import may_submit_for
 from schemas.assessment import AssessmentCompleted
 
@@ -42,6 +43,6 @@ def submit_assessment(
         if refused:
             raise HTTPException(status.HTTP_403_FORBIDDEN, refused)
         store.enqueue(s, settings.kafka.topics.assessments, event.learner.id, event.model_dump_json())
-    request.app.state.relay.wakeup.set()
+    wake_relay(request)
     ASSESSMENTS_ACCEPTED.inc()
     return Accepted(event_id=str(event.event_id), learner_id=event.learner.id)

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from api.auth import Principal, require_role
+from api.outbox import wake_relay
 from upskill.store.privacy import ErasureReport, LearnerExport, erase_learner, export_learner
 
 router = APIRouter(prefix="/v1/learners", tags=["gdpr"])
@@ -19,9 +20,7 @@ def erase(learner_id: str, request: Request, _: Admin) -> ErasureReport:
     """Delete every stored row about the learner and publish tombstones for their key (idempotent)."""
     topics = request.app.state.settings.kafka.topics
     report = erase_learner(request.app.state.store, learner_id, topics.learner_keyed())
-    relay = getattr(request.app.state, "relay", None)
-    if relay is not None:
-        relay.wakeup.set()
+    wake_relay(request)
     return report
 
 

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from pydantic import BaseModel, Field
 
 from api.auth import require_role
+from api.outbox import wake_relay
 from schemas.assessment import AssessmentCompleted, LearnerStatus
 from upskill.imports import (
     ImportOptions,
@@ -78,9 +79,7 @@ def get_assessment_publisher(
         with store.session() as s:
             for event in events:
                 store.enqueue(s, topic, event.learner.id, event.model_dump_json(exclude_none=True))
-        relay = getattr(request.app.state, "relay", None)
-        if relay is not None:
-            relay.wakeup.set()
+        wake_relay(request)
         return len(events)
 
     return enqueue

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from api import people
 from api.auth import Principal, current_principal
+from api.outbox import wake_relay
 from catalog_ingest.seed import load_offerings
 from schemas.recommendation import RecommendationStatus
 
@@ -48,9 +49,7 @@ def _act(request: Request) -> dict[str, object]:
 
 
 def _done(request: Request, view: people.RecommendationView) -> people.RecommendationView:
-    relay = getattr(request.app.state, "relay", None)
-    if relay is not None:
-        relay.wakeup.set()
+    wake_relay(request)
     return view
 
 

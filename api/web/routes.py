@@ -20,6 +20,7 @@ from markupsafe import Markup
 from api import people
 from api.auth import resolve_token
 from api.keys import hash_token
+from api.outbox import wake_relay
 from api.routes.reviews import offering_lookup
 from api.web import session as sessions
 from api.web.chart import gap_chart_svg
@@ -161,6 +162,7 @@ def _act(
         return render(page, "message.html", 403, title=page.t("error"), message=page.t("not_allowed"))
     except (EditError, UpskillError, ValueError) as exc:
         return _detail(page, view, 422, error=page.t("invalid_edit", reason=str(exc)))
+    wake_relay(page.request)  # the review event is in the outbox: publish it now
     return redirect(page, f"{PATH}/recommendations/{recommendation_id}?done={'edit' if change else action}")
 
 

@@ -159,11 +159,14 @@ def test_review_posts_need_the_session_token(client, recommender):
     url = f"/counsellor/recommendations/{rec.recommendation_id}"
     forged = client.post(f"{url}/review", data={"decision": "approve", "csrf": "forged"})
     assert forged.status_code == 400
+    relay = client.app.state.relay  # not started in these tests: its wake-up flag shows who asked it to publish
+    relay.wakeup.clear()
     admin = Principal(role="admin", name="admin")
     assert people.recommendation_view(store, admin, str(rec.recommendation_id)).status == "pending_review"
     token = csrf_of(client.get(url).text)
     ok = client.post(f"{url}/review", data={"decision": "approve", "note": "fine", "csrf": token})
     assert ok.status_code == 303
+    assert relay.wakeup.is_set()  # the review event goes out now, as from the API, not at the relay's next poll
     view = people.recommendation_view(store, admin, str(rec.recommendation_id))
     assert view.status == "approved"
     assert [(a.action, a.note, a.actor) for a in view.audit] == [("approve", "fine", "admin")]
