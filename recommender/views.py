@@ -142,11 +142,11 @@ def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -
     # per condition in words no rule checks (prior skills, ...): the learner may lack it
     pen = -W["open_requirement_cost"] * np.minimum(f.open_requirements[rows], 3)
     if p.languages:
-        pen = pen - 0.05 * (facts.lang_bits[rows] == 0)
+        pen = pen - W["unknown_language_cost"] * (facts.lang_bits[rows] == 0)
     if p.free_only:
-        pen = pen - 0.08 * (facts.free[rows] == -1)
+        pen = pen - W["unknown_price_cost"] * (facts.free[rows] == -1)
     if p.max_hours is not None:
-        pen = pen - 0.04 * np.isnan(facts.duration[rows])
+        pen = pen - W["unknown_duration_cost"] * np.isnan(facts.duration[rows])
     if p.formats:
-        pen = pen - 0.04 * (facts.format[rows] == -1)
+        pen = pen - W["unknown_format_cost"] * (facts.format[rows] == -1)
     return np.asarray(pen)
