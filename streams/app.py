@@ -131,6 +131,8 @@ def create_app(settings: Settings) -> faust.App:
         metrics.DLQ.inc(len(result.dead_letters))
         metrics.RECOMMENDATIONS_OUT.inc(len(result.recommendations))
         metrics.DUPLICATES.inc(result.duplicates)
+        metrics.ERASED.labels("tombstone").inc(result.tombstones)
+        metrics.ERASED.labels("assessment").inc(result.erased)
         metrics.BATCH_LATENCY.observe(time.perf_counter() - started)
 
     async def resend_unpublished(processor: AssessmentProcessor) -> None:

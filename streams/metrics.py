@@ -8,6 +8,8 @@ EVENTS_IN = Counter("upskill_worker_events_in_total", "Assessment records consum
 RECOMMENDATIONS_OUT = Counter("upskill_worker_recommendations_out_total", "Recommendations sent.")
 DLQ = Counter("upskill_worker_dead_letters_total", "Records sent to the dead-letter topic.")
 DUPLICATES = Counter("upskill_worker_duplicates_total", "Redelivered events skipped (already processed).")
+ERASED = Counter("upskill_worker_erased_skipped_total", "Records of erased learners skipped: tombstones, and "
+                 "assessments made before the erasure (a replay, an offset reset).", ["kind"])
 BATCH_LATENCY = Histogram(
     "upskill_worker_batch_seconds",
     "Time to process one batch of assessment records, send and commit.",

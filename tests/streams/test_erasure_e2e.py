@@ -9,6 +9,7 @@ import json
 import time
 import uuid
 
+import httpx
 import pytest
 
 from streams.dlq import replay
@@ -16,6 +17,7 @@ from streams.kafka_io import ensure_topics, make_producer, publish
 from streams.outbox_relay import OutboxRelay
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from upskill.broker import free_port
 from upskill.store import Store
 from upskill.store.privacy import erase_learner, export_learner
 
@@ -43,6 +45,7 @@ def test_an_erased_learner_leaves_nothing_readable_and_is_not_recreated(kafka_se
     publish(producer, topics.assessments, [(learner, body), (learner, json.dumps(broken).encode())])
 
     store = Store(kafka_settings.database.url)
+    kafka_settings.metrics.port = free_port()
     worker = WorkerProcess(kafka_settings, tmp_path / "worker.log").start()
     tails = {t: TopicTail(kafka_settings, t) for t in topics.learner_keyed()}
     try:
@@ -71,6 +74,9 @@ def test_an_erased_learner_leaves_nothing_readable_and_is_not_recreated(kafka_se
         assert export_learner(store, learner) is None
         assert _compacted(tails[topics.recommendations])[learner.encode()] is None
         assert "not processed" in worker.log()
+        scraped = httpx.get(f"http://127.0.0.1:{kafka_settings.metrics.port}/metrics").text
+        assert 'upskill_worker_erased_skipped_total{kind="assessment"} 1.0' in scraped
+        assert 'upskill_worker_erased_skipped_total{kind="tombstone"} 1.0' in scraped
     finally:
         worker.stop()
         producer.close()
