@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 DEFAULT_HOME = "LU"
 
@@ -20,18 +21,9 @@ def _fold(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class EmploymentService:
-    """A country's public employment service: who runs its programmes and how requirements name it."""
-
-    country: str
-    name: str
-    providers: frozenset[str]
-    words: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class PublicServices:
-    """A country's online public services: who runs them and the words that name them in an offering's title."""
+class NationalService:
+    """A country's service that only its residents use: its public employment service, or its online public
+    services. Who runs it, and the words that name it in an offering's requirements or title."""
 
     country: str
     name: str
@@ -44,11 +36,11 @@ class Places:
     """The reachability table and the employment services."""
 
     also_reach: dict[tuple[str, str], frozenset[str]]  # (country, folded region or alias) -> other countries
-    services: dict[str, EmploymentService]
+    services: dict[str, NationalService]  # country -> its employment service
     one_area: frozenset[str] = frozenset()  # countries where every session is near home
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, folded alias) -> folded region
     contains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # larger region -> regions
-    public: dict[str, PublicServices] = field(default_factory=dict)  # country -> its online public services
+    public: dict[str, NationalService] = field(default_factory=dict)  # country -> its online public services
 
     def region(self, country: str, region: str | None) -> str | None:
         """The folded name of a region, an alias resolved (``"Arlon"`` is the Province de Luxembourg)."""
@@ -71,13 +63,13 @@ class Places:
         extra = self.also_reach.get((country, _fold(region))) if region else None
         return frozenset({country}) | (extra or frozenset())
 
-    def public_services_of(self, provider: str, title: str) -> PublicServices | None:
+    def public_services_of(self, provider: str, title: str) -> NationalService | None:
         """The country's public services a training is about: run by them, or naming them in its title."""
         folded = title.lower()
         return next((s for s in self.public.values()
                      if provider in s.providers or any(w.lower() in folded for w in s.words)), None)
 
-    def service_of(self, provider: str, requirements: list[str]) -> EmploymentService | None:
+    def service_of(self, provider: str, requirements: list[str]) -> NationalService | None:
         """The employment service whose programme this is: run by it, or requiring registration with it."""
         for svc in self.services.values():
             if provider in svc.providers:
@@ -105,12 +97,11 @@ def load_places() -> Places:
         contains[(big["country"], _fold(big["region"]))] = inside
         for name in big.get("aliases", []):
             names[(big["country"], _fold(name))] = _fold(big["region"])
-    services = {
-        country: EmploymentService(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
-        for country, s in raw["employment_services"].items() if country != "note"
-    }
-    public = {
-        country: PublicServices(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
-        for country, s in raw.get("public_services", {}).items() if country != "note"
-    }
+    services, public = _national(raw["employment_services"]), _national(raw.get("public_services", {}))
     return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public)
+
+
+def _national(section: dict[str, Any]) -> dict[str, NationalService]:
+    """A section of the table naming one service per country (its ``note`` aside)."""
+    return {country: NationalService(country, s["name"], frozenset(s["providers"]), tuple(s["words"]))
+            for country, s in section.items() if country != "note"}
