@@ -15,6 +15,7 @@ from sqlalchemy import select
 from api.auth import Principal
 from api.people import NotAllowed, NotFound, recommendation_view
 from upskill.store import Store
+from upskill.store.db import aware
 from upskill.store.models import FeedbackRow
 
 FeedbackValue = Literal["relevant", "not_relevant", "enrolled", "completed"]
@@ -37,7 +38,7 @@ class FeedbackEntry(BaseModel):
 
 
 def _entry(row: FeedbackRow) -> FeedbackEntry:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    at = aware(row.at)
     return FeedbackEntry(recommendation_id=row.recommendation_id, offering_id=row.offering_id,
                          value=row.value, competences=row.competences, at=at)  # type: ignore[arg-type]
 

@@ -29,6 +29,7 @@ from schemas.recommendation import PathStep, RecommendationGenerated
 from schemas.review import RecommendationReviewed, ReviewAction
 from upskill.settings import TopicNames
 from upskill.store import Store
+from upskill.store.db import aware
 from upskill.store.models import AssessmentRow, ConsentRow, RecommendationRow, ReviewRow, UserRow
 
 REVIEWS_TOPIC = TopicNames().reviews
@@ -80,10 +81,6 @@ class RecommendationView(BaseModel):
     original: RecommendationGenerated
     status: str
     audit: list[AuditEntry]
-
-
-def _aware(dt: datetime) -> datetime:
-    return dt if dt.tzinfo is not None else dt.replace(tzinfo=UTC)
 
 
 def _joined() -> Select[tuple[RecommendationRow, AssessmentRow]]:
@@ -142,7 +139,7 @@ def _scoped(s: Session, principal: Principal, query: Select[Any]) -> Select[Any]
 def _summary(rec: RecommendationRow, assessment: AssessmentRow) -> ReviewSummary:
     return ReviewSummary(
         recommendation_id=rec.recommendation_id, learner_id=rec.learner_id, campaign=assessment.campaign,
-        generated_at=_aware(rec.generated_at), status=rec.status,
+        generated_at=aware(rec.generated_at), status=rec.status,
         gaps=[g["competence"] for g in rec.body.get("gaps", [])], item_count=rec.item_count,
     )
 
@@ -153,7 +150,7 @@ def _view(s: Session, rec: RecommendationRow) -> RecommendationView:
     ).all()
     original = RecommendationGenerated.model_validate(rec.body)
     current = RecommendationGenerated.model_validate(reviews[-1].body) if reviews else original
-    audit = [AuditEntry(at=_aware(r.at), actor=r.actor, role=r.role, action=r.action, note=r.note,
+    audit = [AuditEntry(at=aware(r.at), actor=r.actor, role=r.role, action=r.action, note=r.note,
                         changes=r.changes) for r in reviews]
     return RecommendationView(recommendation=current, original=original, status=rec.status, audit=audit)
 

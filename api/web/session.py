@@ -21,6 +21,7 @@ from fastapi import Request, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete
 
+from upskill.store.db import aware
 from upskill.store.models import WebSessionRow
 
 COOKIE = "upskill_session"
@@ -68,7 +69,7 @@ def load_session(request: Request) -> Session | None:
         return Session(csrf=data["csrf"])
     with request.app.state.store.session() as s:
         row = s.get(WebSessionRow, _hash(sid))
-        if row is None or _aware(row.expires_at) <= datetime.now(UTC):
+        if row is None or aware(row.expires_at) <= datetime.now(UTC):
             return None  # signed out, expired or never there
         return Session(csrf=row.csrf, sid=sid, key_hash=row.key_hash)
 
@@ -107,7 +108,3 @@ def save_session(request: Request, response: Response, session: Session) -> None
 def clear_session(response: Response) -> None:
     """Forget the session in the browser (sign out)."""
     response.delete_cookie(COOKIE, path=PATH, httponly=True, samesite="strict")
-
-
-def _aware(at: datetime) -> datetime:
-    return at if at.tzinfo else at.replace(tzinfo=UTC)

@@ -99,7 +99,8 @@ def _assessment_row(event: AssessmentCompleted, now: datetime) -> dict[str, Any]
     )
 
 
-def _aware(at: datetime) -> datetime:
+def aware(at: datetime) -> datetime:
+    """A time read from the store, with its zone: SQLite gives timestamps back without one (they are UTC)."""
     return at if at.tzinfo else at.replace(tzinfo=UTC)
 
 
@@ -114,7 +115,7 @@ def _consents_from(s: Session, assessments: list[dict[str, Any]]) -> None:
         row = stored.get(learner)
         if row is None:
             s.add(ConsentRow(learner_id=learner, share_with_counsellor=a["share_with_counsellor"], at=a["occurred_at"]))
-        elif _aware(row.at) < a["occurred_at"]:
+        elif aware(row.at) < a["occurred_at"]:
             row.share_with_counsellor, row.at = a["share_with_counsellor"], a["occurred_at"]
 
 

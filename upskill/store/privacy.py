@@ -21,6 +21,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
 from upskill.store import Store
+from upskill.store.db import aware
 from upskill.store.models import (
     ApiKeyRow,
     AssessmentRow,
@@ -59,7 +60,7 @@ class LearnerExport(BaseModel):
 
 
 def _iso(dt: datetime) -> str:
-    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).isoformat()
+    return aware(dt).isoformat()
 
 
 def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
@@ -104,7 +105,7 @@ def erased_since(store: Store, learner_ids: Iterable[str]) -> dict[str, datetime
     with store.session() as s:
         rows = s.execute(select(ErasedLearnerRow.learner_hash, ErasedLearnerRow.erased_at)
                          .where(ErasedLearnerRow.learner_hash.in_(list(by_hash)))).all()
-    return {by_hash[h]: (at if at.tzinfo else at.replace(tzinfo=UTC)) for h, at in rows}
+    return {by_hash[h]: aware(at) for h, at in rows}
 
 
 def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> ErasureReport:
