@@ -301,12 +301,18 @@ def _place_reason(o: Offering, p: LearnerProfile) -> str:
     return f"{how} in {where}; the learner lives in {p.country}"
 
 
+def _of_another_country(column: np.ndarray, countries: list[str], country: str | None) -> np.ndarray | None:
+    """Offerings of a country's national service (``column``: index into ``countries``, -1 none) other than
+    ``country``'s (None: every one)."""
+    if not (column >= 0).any():
+        return None
+    mine = countries.index(country) if country in countries else -2
+    return np.asarray((column >= 0) & (column != mine))
+
+
 def _registration_rejects(f: OfferingFacts, reading: tuple[bool, str]) -> np.ndarray | None:
     jobseeker, country = reading
-    if not (f.scheme >= 0).any():
-        return None
-    mine = f.countries.index(country) if jobseeker and country in f.countries else -2
-    return np.asarray((f.scheme >= 0) & (f.scheme != mine))
+    return _of_another_country(f.scheme, f.countries, country if jobseeker else None)
 
 
 def _registration_reason(o: Offering, p: LearnerProfile) -> str:
@@ -318,13 +324,6 @@ def _registration_reason(o: Offering, p: LearnerProfile) -> str:
     home = places.services.get(p.country)
     where = f" (they register with {home.name})" if home else ""
     return f"for jobseekers registered with {name}; the learner lives in {p.country}{where}"
-
-
-def _national_rejects(f: OfferingFacts, country: str) -> np.ndarray | None:
-    if not (f.national >= 0).any():
-        return None
-    mine = f.countries.index(country) if country in f.countries else -2
-    return np.asarray((f.national >= 0) & (f.national != mine))
 
 
 def _national_reason(o: Offering, p: LearnerProfile) -> str:
@@ -413,7 +412,8 @@ RULES: dict[str, Rule] = {
     "registration": Rule(
         lambda f, p: (p.status == "jobseeker", p.country), _registration_rejects, _registration_reason,
     ),
-    "residence": Rule(lambda f, p: p.country, _national_rejects, _national_reason),
+    "residence": Rule(lambda f, p: p.country, lambda f, country: _of_another_country(f.national, f.countries, country),
+                      _national_reason),
     "multiplier": Rule(
         lambda f, p: p.trains_others,
         lambda f, trains: None if trains else f.multiplier,
