@@ -7,7 +7,7 @@ It then asks them in turn for one pass each: ``recommend`` over the same events 
 profile views cleared first so each pass builds them as a fresh worker would. It prints every pass's rate,
 the median of the per-round ratios (working tree / REV), and whether the two trees' recommendations are
 byte-identical (a SHA-256 over ``model_dump_json()`` of every event's, at a fixed generation time, the first
-40 events again from the ranking cache).
+40 events again with their profiles kept).
 
 Passes a few seconds apart see the same machine: on this VM, whose speed drifts by up to 2x within minutes,
 separate benchmark runs cannot tell a 20% change from the drift. REV must have ``benchmarks.workload``.

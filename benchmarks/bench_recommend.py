@@ -93,7 +93,7 @@ def time_calls(fn: Callable[[AssessmentCompleted], object], events: Sequence[Ass
                between: Callable[[], object] | None = None) -> dict[str, float]:
     """Time ``fn`` on the events (see :class:`CallTimer`), each spell right after untimed calls on warm-up events.
 
-    The warm-up events must not be among the timed ones: a repeated learner is a ranking-cache hit, several
+    The warm-up events must not be among the timed ones: a repeated learner finds their profile's arrays kept, several
     times faster than a new one. With ``between``, the events are timed in two halves, before and after it
     runs, each with half the budget and half the warm-up events: on this VM the first ~50 calls after a few
     idle seconds take about 2.5 times as long as the rest, so an unwarmed second half measured the machine

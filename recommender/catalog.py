@@ -14,6 +14,7 @@ import numpy as np
 
 from embeddings import Embedder
 from recommender.index import FaissIndex, VectorIndex, int_id
+from recommender.memo import Memo
 from schemas.offering import Offering
 
 logger = logging.getLogger(__name__)
@@ -32,9 +33,9 @@ class Sharing:
     nearly every offering). Sharing that set, the equal ``cost`` objects and lists (languages, audience,
     competences, the empty lists of requirements and prerequisites) and interning the short repeated strings
     brings it to about 1.5 KB (tracemalloc, 20k offerings of the bench catalogue), with the same values:
-    offerings in the catalogue are never mutated (an update replaces the object). Each table stops growing at
-    ``limit`` distinct values, so a catalogue that churns cannot grow them without bound; values past the
-    limit are simply not shared.
+    offerings in the catalogue are never mutated (an update replaces the object). Each table is a
+    :class:`~recommender.memo.Memo` of ``limit`` distinct values, so a catalogue that churns cannot grow them
+    without bound; past the limit a table starts again (offerings already compacted keep what they share).
     """
 
     SHORT_TEXTS = ("provider", "provider_name", "kind", "status", "format", "format_note", "confidence",
@@ -42,18 +43,9 @@ class Sharing:
     LISTS = ("competences", "languages", "audience", "inferred_fields", "requirements", "prerequisites", "source")
 
     def __init__(self, limit: int = 20_000) -> None:
-        self.limit = limit
-        self._fields_sets: dict[frozenset[str], set[str]] = {}
-        self._costs: dict[str, object] = {}
-        self._lists: dict[tuple[Any, ...], list[Any]] = {}
-
-    def _shared(self, table: dict[Any, Any], key: object, value: object) -> object:
-        found = table.get(key)
-        if found is not None:
-            return found
-        if len(table) < self.limit:
-            table[key] = value
-        return value
+        self._fields_sets: Memo[frozenset[str], set[str]] = Memo("shared_field_sets", limit)
+        self._costs: Memo[str, object] = Memo("shared_costs", limit)
+        self._lists: Memo[tuple[Any, ...], list[Any]] = Memo("shared_lists", limit)
 
     def compact(self, off: Offering) -> None:
         """Replace repeated parts of ``off`` by shared equal ones (in place)."""
@@ -64,10 +56,10 @@ class Sharing:
         for name in self.LISTS:
             if isinstance(items := values.get(name), list):
                 key = (name, *(tuple(x) if isinstance(x, list) else x for x in items))
-                values[name] = self._shared(self._lists, key, [_interned(x) for x in items])
-        values["cost"] = self._shared(self._costs, off.cost.model_dump_json(), off.cost)
+                values[name] = self._lists.get(key, lambda: [_interned(x) for x in items])  # noqa: B023
+        values["cost"] = self._costs.get(off.cost.model_dump_json(), lambda: off.cost)
         given = off.__pydantic_fields_set__
-        object.__setattr__(off, "__pydantic_fields_set__", self._shared(self._fields_sets, frozenset(given), given))
+        object.__setattr__(off, "__pydantic_fields_set__", self._fields_sets.get(frozenset(given), lambda: given))
 
 
 def _interned(item: object) -> object:

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
 from recommender.kinds import kind_of
-from recommender.memo import kept, read_only
+from recommender.memo import Memo, read_only
 from recommender.places import DEFAULT_HOME, load_places
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import load_framework
@@ -209,8 +209,12 @@ class OfferingFacts:
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
     requirement_groups: list[tuple[list[tuple[RequirementRule, re.Match[str]]], np.ndarray]]
     lang_index: dict[str, int]
-    masks: dict[tuple[Any, ...], np.ndarray | None] = field(default_factory=dict)  # per rule and reading (rule_out)
-    reasons: dict[tuple[Any, ...], str] = field(default_factory=dict)  # per offering, rule, reading (Rejections)
+    # per rule and reading, and their unions (rule_out); sized by the catalogue in build
+    masks: Memo[tuple[Any, ...], np.ndarray | None] = field(default_factory=lambda: Memo("rule_masks", 16))
+    # per offering, rule and reading (Rejections.reason)
+    reasons: Memo[tuple[Any, ...], str] = field(default_factory=lambda: Memo("rejection_reasons", _REASONS_KEPT))
+    # per home (views.nearby_sessions)
+    nearby: Memo[tuple[Any, ...], np.ndarray] = field(default_factory=lambda: Memo("nearby", 64))
 
     @classmethod
     def build(cls, offerings: list[Offering]) -> OfferingFacts:
@@ -252,6 +256,7 @@ class OfferingFacts:
             requirements=reqs,
             requirement_groups=_requirement_groups(reqs),
             lang_index=index,
+            masks=Memo("rule_masks", max(16, _MASK_BYTES // max(1, len(offerings)))),
         )
 
 
@@ -447,8 +452,8 @@ class Rejections:
         Kept per offering, rule and reading: a reason says no more than the rule read of the learner.
         """
         name = next(n for n, mask in self.per_rule.items() if mask[row])
-        text = kept(facts.reasons, (row, name, self.readings[name]),
-                    lambda: RULES[name].reason(facts.offerings[row], profile), _REASONS_KEPT)
+        text = facts.reasons.get((row, name, self.readings[name]),
+                                 lambda: RULES[name].reason(facts.offerings[row], profile))
         return name, text
 
 
@@ -460,16 +465,15 @@ def rule_out(facts: OfferingFacts, profile: LearnerProfile) -> Rejections:
     (read-only), so learners who differ in one preference share the masks of the other rules.
     """
     per_rule, readings = {}, {}
-    limit = max(16, _MASK_BYTES // max(1, len(facts.offerings)))
     for name, rule in RULES.items():
         reading = readings[name] = rule.reads(facts, profile)
-        mask = kept(facts.masks, (name, reading), lambda: read_only(rule.mask(facts, reading)), limit)  # noqa: B023
+        mask = facts.masks.get((name, reading), lambda: read_only(rule.mask(facts, reading)))  # noqa: B023
         if mask is not None:
             per_rule[name] = mask
     # learners whose readings differ only where no rule rules anything out share the union too
-    union = kept(facts.masks, ("union", *((n, readings[n]) for n in per_rule)),
-                 lambda: read_only(_union(facts, per_rule)), limit)
-    return Rejections(union, per_rule, readings)
+    union = facts.masks.get(("union", *((n, readings[n]) for n in per_rule)),
+                            lambda: read_only(_union(facts, per_rule)))
+    return Rejections(cast(np.ndarray, union), per_rule, readings)  # a union is never None
 
 
 def _union(facts: OfferingFacts, per_rule: dict[str, np.ndarray]) -> np.ndarray:

@@ -25,7 +25,7 @@ from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.heap import release_free_heap
 from recommender.kinds import kind_of
-from recommender.memo import kept
+from recommender.memo import Memo
 from recommender.paths import build_path, resolve
 from recommender.places import DEFAULT_HOME
 from recommender.ranking import (
@@ -55,7 +55,6 @@ RANKER_VERSION = "hybrid-v2"
 RECOMMENDATION_NS = uuid.UUID("8c0b7f0e-2f0d-4b8e-9d2a-6f1c3e5a7b90")
 _PROFILE_CACHE = 4096
 _PROFILE_CACHE_BYTES = 64 << 20  # a view holds 9-16 bytes per offering: 40-70 learner profiles at 100k
-_RANKED_PER_PROFILE = 256
 _CARDS_KEPT = 4096  # offerings whose item fields are kept (about 1 KB each): all of a catalogue's usual picks
 MAX_REJECTIONS = 10  # the ruled-out offerings that matter most for the gaps, with the reason
 
@@ -74,23 +73,6 @@ def recommendation_id(event_id: uuid.UUID) -> uuid.UUID:
 Ruled = tuple[str, str, str]  # a ruled-out offering: (offering id, rule, reason)
 Helping = tuple[str, tuple[int, ...]]  # a service of the support list: (offering id, positions of its gaps)
 MAX_SUPPORT = 3
-
-
-def _pack(chosen: list[Candidate], rejected: list[Ruled], helping: list[Helping]) -> tuple[Any, ...]:
-    """A ranking as the cache keeps it: plain tuples of plain values, which the garbage collector stops tracking
-    after one look (a named tuple it keeps tracking).
-
-    Kept as objects (candidates with their lists and dicts, pydantic rejections), a cached ranking was about a
-    hundred tracked objects: every full collection walked the whole cache, pauses of 150-230 ms every thousand
-    or so events in a long-running worker (``benchmarks/README.md``).
-    """
-    return tuple(map(tuple, chosen)), tuple(rejected), tuple(helping)
-
-
-def _unpack(packed: tuple[Any, ...]) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
-    """:func:`_pack` undone (gap positions hold for any request with equal gaps: the cache key)."""
-    chosen, rejected, helping = packed
-    return [Candidate._make(c) for c in chosen], list(rejected), list(helping)
 
 
 SET_ASIDE = 0.5  # an offering counsellors and learners demoted below this for every gap it serves is no path step
@@ -141,11 +123,12 @@ class Recommender:
         self._shortlists = Shortlists(None)
         self._tables: Tables | None = None
         self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.intp))
-        self._views: dict[LearnerProfile, ProfileView] = {}
+        self._views: Memo[LearnerProfile, ProfileView] = Memo("profile_views", _PROFILE_CACHE)
         # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
         # sentence), and the funding hints per offering and kind of learner
-        self._cards: dict[str, tuple[dict[str, Any], str]] = {}
-        self._funding: dict[tuple[str, str | None, bool], list[FundingHint]] = {}
+        self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
+        self._funding: Memo[tuple[str, str | None, bool], list[FundingHint]] = Memo("funding_hints", _CARDS_KEPT)
+
 
     def features(self) -> CatalogFeatures:
         """The catalogue's arrays, rebuilt when the catalogue's content version changes; the ranking tables
@@ -166,13 +149,12 @@ class Recommender:
         return self._features
 
     def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> ProfileView:
-        view = self._views.get(profile)
-        if view is None:
+        def build() -> ProfileView:
             view = build_view(f, self._codes, profile, self.framework)
-            if len(self._views) >= min(_PROFILE_CACHE, max(16, _PROFILE_CACHE_BYTES // view.nbytes)):
-                self._views.clear()
-            self._views[profile] = view
-        return view
+            self._views.limit = min(_PROFILE_CACHE, max(16, _PROFILE_CACHE_BYTES // view.nbytes))
+            return view
+
+        return self._views.get(profile, build)
 
     def recommend(
         self,
@@ -196,7 +178,7 @@ class Recommender:
         helping: list[Helping] = []
         notes: list[str] = []
         if gaps:
-            chosen, rejected, helping = self._ranked(gaps, profile, completed or set(), adjustments)
+            chosen, rejected, helping = self._rank(gaps, profile, completed or set(), adjustments)
         texts = [gap_text(g) for g in gaps]
         items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
         allowed = self._allowed(profile)
@@ -234,27 +216,6 @@ class Recommender:
         view = self._view(f, profile)
         return lambda off: off.id in f.row and not view.rejected[f.row[off.id]]
 
-    def _ranked(
-        self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
-    ) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
-        """:meth:`_rank`, remembered per profile and gaps while the catalogue does not change.
-
-        Learners with the same constraints and the same gaps get the same ranking (Pix levels are coarse, so
-        this is common); with completed offerings or adjustments the ranking is always computed afresh.
-        """
-        if completed or adjustments:
-            return self._rank(gaps, profile, completed, adjustments)
-        view = self._view(self.features(), profile)
-        key = tuple((g.competence, g.current, g.target, g.priority) for g in gaps)
-        packed = view.ranked.get(key)
-        if packed is not None:
-            return _unpack(packed)
-        chosen, rejected, helping = self._rank(gaps, profile, completed, adjustments)
-        view.ranked[key] = _pack(chosen, rejected, helping)
-        if len(view.ranked) > _RANKED_PER_PROFILE:
-            view.ranked.pop(next(iter(view.ranked)))
-        return chosen, rejected, helping
-
     def _rank(
         self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
     ) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
@@ -275,9 +236,7 @@ class Recommender:
                 return True
             if have:
                 return resolve(off, self.catalog, is_allowed, have) is not None
-            if row not in view.reachable:
-                view.reachable[row] = resolve(off, self.catalog, is_allowed, have) is not None
-            return view.reachable[row]
+            return view.reachable.get(row, lambda: resolve(off, self.catalog, is_allowed, have) is not None)
 
         chosen = select(scored, f, self.max_items, feasible)
         helping = support(scored, f, chosen, MAX_SUPPORT)
@@ -318,9 +277,9 @@ class Recommender:
               texts: list[str]) -> dict[str, Any]:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
-        fields, about_it = kept(self._cards, off.id, lambda: (self._fields(off), about(off)), _CARDS_KEPT)
-        funding = kept(self._funding, (off.id, profile.status, is_sme_staff(profile)),
-                       lambda: funding_for(off, profile, self.funding), _CARDS_KEPT)
+        fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
+        funding = self._funding.get((off.id, profile.status, is_sme_staff(profile)),
+                                    lambda: funding_for(off, profile, self.funding))
         return fields | {
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],

@@ -1,29 +1,101 @@
-"""The per-catalogue-version caches' one rule: kept until the cache holds its limit, then emptied.
+"""The recommender's one cache rule: a named, bounded :class:`Memo`, kept until it holds its limit, then emptied.
 
 Emptying is cruder than evicting the oldest, and enough: each value is cheap to compute again, and a cache
-that reached its limit was already holding values of learners or offerings not seen for a while.
+that reached its limit was already holding values of learners or offerings not seen for a while. Every memo
+counts its hits, misses and emptyings under its name (:func:`counts`), which the worker and the API export as
+metrics: a cache production does not hit shows up there.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from typing import Any, TypeVar, cast, overload
+from collections.abc import Callable, Collection, Hashable, Iterator
+from contextlib import contextmanager
+from typing import Generic, TypeVar, overload
 
 import numpy as np
 
-T = TypeVar("T")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 _MISSING = object()
 
 
-def kept(cache: dict[Any, Any], key: Hashable, compute: Callable[[], T], limit: int) -> T:
-    """``cache[key]``, computed and stored first when absent (None is a value); ``cache`` is emptied first
-    when it holds ``limit`` values."""
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
-        if len(cache) >= limit:
-            cache.clear()
-        value = cache[key] = compute()
-    return cast(T, value)
+class Counts:
+    """What the memos of one name did since the process started."""
+
+    __slots__ = ("emptied", "hits", "misses")
+
+    def __init__(self) -> None:
+        self.hits = self.misses = self.emptied = 0
+
+    def as_tuple(self) -> tuple[int, int, int]:
+        return self.hits, self.misses, self.emptied
+
+
+_COUNTS: dict[str, Counts] = {}
+_OFF: set[str] = set()  # names of the memos that keep nothing for now (switched_off)
+
+
+@contextmanager
+def switched_off(names: Collection[str]) -> Iterator[None]:
+    """Memos of these names keep nothing while inside (every value computed): what a benchmark compares."""
+    before = set(_OFF)
+    _OFF.update(names)
+    try:
+        yield
+    finally:
+        _OFF.clear()
+        _OFF.update(before)
+
+
+def counts() -> dict[str, tuple[int, int, int]]:
+    """Per memo name: (hits, misses, emptyings), summed over every memo of that name."""
+    return {name: c.as_tuple() for name, c in sorted(_COUNTS.items())}
+
+
+class Memo(Generic[K, V]):
+    """Values by key, computed on a miss, the whole memo emptied first when it holds ``limit`` values.
+
+    Memos of the same ``name`` (one per learner profile, say) share their counts. ``limit`` may change (a
+    memo sized by the bytes of its values sets it once it has seen one); 0 keeps nothing, which is how a
+    benchmark measures what a memo is worth.
+    """
+
+    __slots__ = ("_counts", "_values", "limit", "name")
+
+    def __init__(self, name: str, limit: int) -> None:
+        self.name = name
+        self.limit = limit
+        self._values: dict[K, V] = {}
+        self._counts = _COUNTS.setdefault(name, Counts())
+
+    def get(self, key: K, compute: Callable[[], V]) -> V:
+        """The value of ``key`` (None is a value), computed and kept first when absent."""
+        value = self._values.get(key, _MISSING)
+        if value is not _MISSING and self.name not in _OFF:
+            self._counts.hits += 1
+            return value  # type: ignore[return-value]
+        self._counts.misses += 1
+        fresh = compute()
+        self.put(key, fresh)
+        return fresh
+
+    def put(self, key: K, value: V) -> None:
+        """Keep ``value`` for ``key`` (emptying the memo first when it is full)."""
+        if self.name in _OFF:
+            return
+        if len(self._values) >= self.limit:
+            if self._values:
+                self._counts.emptied += 1
+            self._values.clear()
+            if self.limit <= 0:
+                return
+        self._values[key] = value
+
+    def clear(self) -> None:
+        self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
 
 
 @overload

@@ -17,7 +17,7 @@ import numpy as np
 
 from recommender.constraints import LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
-from recommender.memo import kept, read_only
+from recommender.memo import Memo, read_only
 from recommender.places import load_places
 from recommender.signals import audience_affinity
 from recommender.weights import W
@@ -27,6 +27,7 @@ OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
 SENIOR_AGE = 60
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
+_REACHABLE_KEPT = 4096  # per profile: offerings with prerequisites met ranked for that profile
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ class ProfileView:
     nearby: np.ndarray  # float32: 1 sessions near home (their region), 0 elsewhere, 0.5 online or unknown
     mine: int = 0  # the audience bits of the groups the learner belongs to
     senior: bool = False  # retired, or 60 or older
-    reachable: dict[int, bool] = field(default_factory=dict)  # prerequisites can be met (nothing completed)
-    ranked: dict[tuple[Any, ...], tuple[Any, ...]] = field(default_factory=dict)  # per gaps, packed (engine._pack)
+    # per offering row: its prerequisites can be met (nothing completed)
+    reachable: Memo[int, bool] = field(default_factory=lambda: Memo("reachable", _REACHABLE_KEPT))
+
 
     @property
     def rejected(self) -> np.ndarray:
@@ -67,12 +69,11 @@ class FactCodes:
     inverse: np.ndarray
     # affinity per (the learner's audience bits, the broad ones); certainty per what the learner cares about:
     # few distinct values, spread to every offering (two gathers of the whole catalogue) once each
-    spread: dict[tuple[Any, ...], np.ndarray] = field(default_factory=dict)
+    spread: Memo[tuple[Any, ...], np.ndarray] = field(default_factory=lambda: Memo("spread", _SPREAD_KEPT))
 
     def spread_over(self, key: tuple[Any, ...], compute: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """``compute`` over the groups' first rows, spread to every row; kept (read-only) per ``key``."""
-        return kept(self.spread, key, lambda: read_only(compute(self.first).astype(np.float32)[self.inverse]),
-                    _SPREAD_KEPT)
+        return self.spread.get(key, lambda: read_only(compute(self.first).astype(np.float32)[self.inverse]))
 
     @classmethod
     def build(cls, f: CatalogFeatures) -> FactCodes:
@@ -132,7 +133,7 @@ def nearby_sessions(f: CatalogFeatures, country: str, region: str | None = None)
         near = np.array([places.near((country, region), site) for site in facts.sites] + [False])
         return read_only(np.where(facts.site < 0, 0.5, np.where(near[facts.site], 1.0, 0.0)).astype(np.float32))
 
-    return kept(facts.masks, ("nearby", country, region), compute, 64)
+    return facts.nearby.get((country, region), compute)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:

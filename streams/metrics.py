@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from collections.abc import Iterator
+
+from prometheus_client import REGISTRY, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
+
+from recommender.memo import counts
 
 EVENTS_IN = Counter("upskill_worker_events_in_total", "Assessment records consumed.")
 RECOMMENDATIONS_OUT = Counter("upskill_worker_recommendations_out_total", "Recommendations sent.")
@@ -27,3 +33,24 @@ EVENT_LATENCY = Histogram(
 CONSUMER_LAG = Gauge(
     "upskill_worker_consumer_lag_records", "Assessment records behind the end of the partition.", ["partition"]
 )
+
+
+class RecommenderCaches(Collector):
+    """The recommender's memos (``recommender.memo``): hits, misses and emptyings per cache, read at scrape time."""
+
+    def collect(self) -> Iterator[Metric]:
+        families = [
+            CounterMetricFamily("upskill_worker_cache_hits", "Values the recommender found in a cache.",
+                                labels=["cache"]),
+            CounterMetricFamily("upskill_worker_cache_misses", "Values the recommender computed and kept.",
+                                labels=["cache"]),
+            CounterMetricFamily("upskill_worker_cache_emptied", "Times a full cache was emptied to start again.",
+                                labels=["cache"]),
+        ]
+        for name, values in counts().items():
+            for family, value in zip(families, values, strict=True):
+                family.add_metric([name], value)
+        yield from families
+
+
+REGISTRY.register(RecommenderCaches())

@@ -64,6 +64,10 @@ def test_contract_events_yield_one_recommendation_each_and_bad_input_goes_to_the
     wait_for(lambda: _metric(httpx.get(metrics_url).text, "upskill_worker_duplicates_total") == 1, 30,
              "the duplicate to be seen and skipped", worker)
     time.sleep(1.0)  # a second recommendation, if one were wrongly made, would have arrived by now
+    # the worker's caches say what they did (hits, misses) on its metrics port
+    exported = httpx.get(metrics_url).text
+    assert _metric(exported, 'upskill_worker_cache_misses_total{cache="profile_views"}') >= 1
+    assert _metric(exported, 'upskill_worker_cache_misses_total{cache="rule_masks"}') >= 1
 
     values = recs.values()
     assert sorted(v["event_id"] for v in values) == sorted([digcomp["event_id"], pix["event_id"]])
