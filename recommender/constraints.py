@@ -202,7 +202,8 @@ class OfferingFacts:
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
     national: np.ndarray  # index into ``countries`` of the public services it teaches to use, -1 none
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
-    for_adults: np.ndarray  # bool: its title or description says it is for adults
+    for_adults: np.ndarray  # bool: its title or description says it is for adults, or that it trains educators
+    grade: np.ndarray  # int8: the school grade its title or description says it is for, 0 none
     for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
     countries: list[str]
     requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
@@ -249,8 +250,8 @@ class OfferingFacts:
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
             national=np.array([where[s.country] if s else -1 for s in publics], dtype=np.int16),
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
-            for_adults=np.array([bool(_FOR_ADULTS.search(f"{o.title}\n{o.description}")) for o in offerings],
-                                dtype=bool),
+            for_adults=np.array([_for_adults(o) for o in offerings], dtype=bool),
+            grade=np.array([_school_grade(o) for o in offerings], dtype=np.int8),
             for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),
             countries=countries,
             requirements=reqs,
@@ -262,6 +263,36 @@ class OfferingFacts:
 
 FORMATS = ("online", "in_person", "blended")
 _FOR_ADULTS = re.compile(r"\b(?:for|aimed at|open to) adults\b", re.I)  # bounded: no backtracking on long text
+# a training of teachers and educators: "for schools and educators", "for teachers", "teacher workshops"; the
+# youth an audience may also name is whom they teach
+_TRAINS_EDUCATORS = re.compile(
+    r"\b(?:for|aimed at|open to) (?:(?:schools|teachers|educators) (?:and|or) )?(?:teachers|educators)\b"
+    r"|\bteachers?'? (?:training|workshops?)\b", re.I)
+_GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]grade\b", re.I)
+GRADE_AGE = 5  # a pupil of grade g is g + 5 (grade 1 at 6) or a year older
+GRADE_SLACK = 1  # a pupil held back or ahead a year
+
+
+def _educators(o: Offering) -> bool:
+    return "teachers" in o.audience and bool(_TRAINS_EDUCATORS.search(f"{o.title}\n{o.description}"))
+
+
+def _for_adults(o: Offering) -> bool:
+    return bool(_FOR_ADULTS.search(f"{o.title}\n{o.description}")) or _educators(o)
+
+
+def _school_grade(o: Offering) -> int:
+    """The one school grade (1-13) the offering says it is for, else 0 (none, or several)."""
+    found = {int(m.group(1)) for m in _GRADE.finditer(f"{o.title}\n{o.description}")}
+    return found.pop() if len(found) == 1 and 1 <= min(found) <= 13 else 0
+
+
+def _grade_rejects(f: OfferingFacts, age: int | None) -> np.ndarray | None:
+    """Offerings for a school grade whose pupils are clearly younger or older than the learner."""
+    if age is None or not f.grade.any():
+        return None
+    low, high = f.grade + GRADE_AGE - GRADE_SLACK, f.grade + GRADE_AGE + 1 + GRADE_SLACK
+    return (f.grade > 0) & ((age < low) | (age > high))
 _AUDIENCE_BIT = {tag: 1 << i for i, tag in enumerate(AUDIENCE_RULES)}
 
 
@@ -412,7 +443,14 @@ RULES: dict[str, Rule] = {
     "adults": Rule(
         lambda f, p: p.is_minor(),
         lambda f, minor: f.for_adults if minor else None,
-        lambda o, p: f"for adults; the learner is under {ADULT_AGE}",
+        lambda o, p: f"{'trains teachers and educators' if _educators(o) else 'for adults'}; the learner is "
+        f"under {ADULT_AGE}",
+    ),
+    "grade": Rule(
+        lambda f, p: p.age,
+        _grade_rejects,
+        lambda o, p: f"for pupils of grade {_school_grade(o)} (aged about {_school_grade(o) + GRADE_AGE}); "
+        f"the learner is {p.age}",
     ),
     "registration": Rule(
         lambda f, p: (p.status == "jobseeker", p.country), _registration_rejects, _registration_reason,

@@ -110,6 +110,27 @@ def test_an_offering_for_adults_is_not_for_a_known_minor_but_for_one_of_unknown_
     assert "adults" not in rules(adults, lives("LU", status="student", age=18))
 
 
+def test_a_training_of_teachers_is_not_for_the_pupils_its_audience_also_names() -> None:
+    workshops = offering("x", audience=["teachers", "youth"], title="Democracy in the digital world",
+                         description="Training workshops for schools and educators on disinformation.")
+    reason = rules(workshops, lives("LU", status="student", age=16))["adults"]
+    assert reason == "trains teachers and educators; the learner is under 18"
+    press_week = offering("y", audience=["youth", "teachers"], title="Press week for school classes",
+                          description="Participating classes spend one lesson a day on the news.")
+    assert "adults" not in rules(press_week, lives("LU", status="student", age=16))
+
+
+def test_an_offering_for_one_school_grade_is_for_pupils_of_about_that_age() -> None:
+    seventh = offering("x", audience=["youth"], title="Online-safety session for all 7th-grade classes")
+    assert rules(seventh, lives("LU", status="student", age=16))["grade"] == \
+        "for pupils of grade 7 (aged about 12); the learner is 16"
+    for age in (12, 13, 14):
+        assert "grade" not in rules(seventh, lives("LU", status="student", age=age))
+    assert "grade" not in rules(seventh, lives("LU", status="student"))  # age unknown: the audience rule decides
+    assert "grade" not in rules(offering("y", title="Safer internet for grades 5 to 9"),
+                                lives("LU", status="student", age=16))
+
+
 @pytest.mark.parametrize("workplace", [["smes"], ["public_servants", "smes"], ["employees"]])
 def test_a_training_for_managers_of_an_organisation_needs_a_learner_who_may_lead(workplace: list[str]) -> None:
     leaders = offering("x", audience=["managers", *workplace])
