@@ -14,7 +14,8 @@ parts, kept as the item's score breakdown:
   kinds (a focused course beats a catch-all programme);
 - ``audience``: made for people like the learner (jobseekers, seniors, SMEs, ...) rather than for others;
 - ``subject``: how pressing the gap is that it is mainly about (the competence it lists first);
-- ``nearby``: sessions near the learner's home, for a learner starting out or a senior (0.5 for everyone else);
+- ``nearby``: sessions near the learner's home, and against sessions away from it they would travel to, for a
+  learner starting out or a senior (0.5 for everyone else);
 - ``made_for``: a service whose kind is made for this learner (:func:`made_for`), which then competes with the
   courses for a place among the items;
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares

@@ -124,16 +124,19 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
 
 
 def nearby_sessions(f: CatalogFeatures, country: str, region: str | None = None) -> np.ndarray:
-    """Per offering, how near its sessions are: 1 near the learner's home (``places.Places.near``), 0 elsewhere
-    (the unreachable are ruled out), 0.5 online or not tied to a place; kept per home."""
+    """Per offering, how near its sessions are: 1 near the learner's home (``places.Places.near``), 0.5 online or
+    not tied to a place, and ``W["away_from_home"]`` (below 0) for sessions elsewhere they can reach (the
+    unreachable are ruled out): to a learner starting out or a senior, the only ones this part counts for, a trip
+    beyond their region is more of an obstacle than learning online; kept per home and weight."""
     facts = f.facts
 
     def compute() -> np.ndarray:
         places = load_places()
         near = np.array([places.near((country, region), site) for site in facts.sites] + [False])
-        return read_only(np.where(facts.site < 0, 0.5, np.where(near[facts.site], 1.0, 0.0)).astype(np.float32))
+        away = np.where(near[facts.site], 1.0, W["away_from_home"])
+        return read_only(np.where(facts.site < 0, 0.5, away).astype(np.float32))
 
-    return facts.nearby.get((country, region), compute)
+    return facts.nearby.get((country, region, W["away_from_home"]), compute)
 
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:

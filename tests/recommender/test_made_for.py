@@ -55,6 +55,25 @@ def test_help_near_home_is_made_for_a_senior_or_a_beginner_not_for_everyone() ->
     assert "desk" not in ids(versed) or versed.items[ids(versed).index("desk")].score_breakdown["made_for"] == 0.0
 
 
+def test_a_beginner_learns_online_before_travelling_beyond_their_region_and_near_home_before_online() -> None:
+    def course(oid: str, **where: object) -> object:
+        return offering(oid, competences=["2.1"], languages=["de"], title="tablet course for beginners", **where)
+
+    away = course("away", format="in_person", location={"country": "LU"})  # reachable from Saarland, not near
+    online = course("online", format="online")
+    near = course("near", format="in_person", location={"country": "DE", "region": "Saarland"})
+    rec = small_recommender([away, online, near], max_items=3)
+    saarland = {"country": "DE", "region": "Saarland"}
+    senior = rec.recommend(event({"2.1": 1}, {"languages": ["de"], "status": "retired", "residence": saarland}))
+    assert ids(senior) == ["near", "online", "away"]
+    parts = {i.offering_id: i.score_breakdown["nearby"] for i in senior.items}
+    assert parts["near"] > parts["online"] > 0 > parts["away"]
+    # past the first steps and of working age, where the sessions are is theirs to weigh: the part is neutral
+    versed = rec.recommend(event({"2.1": 3, "4.2": 3}, {"languages": ["de"], "status": "employee", "age": 35,
+                                                        "residence": saarland}))
+    assert {i.score_breakdown["nearby"] for i in versed.items} == {0.5}
+
+
 def test_a_certification_or_a_generic_catalogue_is_support_never_an_item() -> None:
     pix = offering("certify", kind="assessment", competences=["4.2"], title="certification test")
     area = offering("area", kind="catalogue_area", competences=["4.2"], title="privacy courses of a chamber",
