@@ -33,9 +33,9 @@ FIXED_NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the generation time of the compa
 def serve(large: bool) -> None:
     """One side of the comparison: load, warm up, then one timed pass per line read on stdin."""
     from benchmarks.workload import assessment_events, large_catalog
+    from config.settings import Settings
     from recommender import Recommender
     from upskill.runtime import make_embedder, make_recommender, settle_heap
-    from upskill.settings import Settings
 
     settings = Settings()
     embedder = make_embedder(settings)

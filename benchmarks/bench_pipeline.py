@@ -28,12 +28,12 @@ from kafka import KafkaConsumer
 from kafka import TopicPartition as SyncTopicPartition
 
 from benchmarks.bench_recommend import _percentile
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
+from store import Store
 from streams.kafka_io import client_config, make_producer
 from upskill.processes import WorkerProcess, WorkerProcessError, cpu_s
-from upskill.settings import Settings
-from upskill.store import Store
 
 SEND_ERROR = re.compile(r"Error while sending: [^\\\"]{0,240}")
 EVENT_ID = re.compile(rb'"event_id":\s*"([0-9a-f-]{36})"')

@@ -18,13 +18,13 @@ import numpy as np
 
 from benchmarks.workload import assessment_events, large_catalog
 from catalog_ingest.seed import load_funding
+from config.settings import Settings
 from embeddings import Embedder
 from recommender import Catalog, Recommender
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 from schemas.recommendation import Item
 from upskill.runtime import make_embedder
-from upskill.settings import Settings
 
 
 def compare(catalog: Catalog, embedder: Embedder, funding: Sequence[Offering], learners: int,

@@ -27,6 +27,7 @@ from typing import Any
 from benchmarks import bench_pipeline, bench_recommend
 from benchmarks.bench_index import measure_build
 from benchmarks.workload import assessment_events, cached_snapshots, example, large_catalog
+from config.settings import Settings, TopicNames
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Recommender
 from schemas.assessment import AssessmentCompleted
@@ -34,7 +35,6 @@ from schemas.offering import Offering
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess, rss_mb
 from upskill.runtime import make_recommender
-from upskill.settings import Settings, TopicNames
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGE_KB = 1024  # aiokafka's and kafka-python's default max_request_size

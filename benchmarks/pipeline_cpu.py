@@ -24,10 +24,10 @@ from benchmarks import bench_pipeline
 from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
+from config.settings import Settings
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess
 from upskill.runtime import make_recommender, settle_heap
-from upskill.settings import Settings
 
 
 def run(events: int, processes: int) -> dict[str, object]:

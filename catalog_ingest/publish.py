@@ -16,8 +16,8 @@ from typing import Any, Protocol
 
 from pydantic import ValidationError
 
+from config.settings import Settings
 from schemas.offering import Offering
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 

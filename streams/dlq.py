@@ -4,7 +4,7 @@ Replay re-publishes each dead letter's original bytes, with its original key, to
 unfiltered replay remembers how far it got as the committed offset of a consumer group (partitions are
 assigned, not joined), so a second replay does not send the same records again. Re-sent events that had
 been processed after all are harmless: the worker is idempotent by ``event_id``. A dead letter of a learner
-erased since is not replayed (the register of erased learners, ``upskill.store.privacy``), nor is one without a
+erased since is not replayed (the register of erased learners, ``store.privacy``), nor is one without a
 body (a tombstone, or a record dead-lettered for its size).
 """
 
@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from kafka import KafkaConsumer, TopicPartition
 from kafka.structs import OffsetAndMetadata
 
+from config.settings import Settings
 from streams.kafka_io import client_config, make_producer
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 REPLAY_GROUP = "upskill-dlq-replay"
@@ -96,8 +96,8 @@ class DeadLetterReader:
 
 def replay(settings: Settings, error_type: str | None = None, dry_run: bool = False) -> ReplayResult:
     """Re-publish dead letters (optionally only one ``error_type``) to their original topics."""
-    from upskill.store import Store
-    from upskill.store.privacy import erased_since
+    from store import Store
+    from store.privacy import erased_since
 
     result = ReplayResult()
     reader = DeadLetterReader(settings)

@@ -17,8 +17,8 @@ from kafka import KafkaAdminClient, KafkaProducer
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
+from config.settings import KafkaSettings, Settings
 from schemas.errors import UpskillError
-from upskill.settings import KafkaSettings, Settings
 
 logger = logging.getLogger(__name__)
 

@@ -30,10 +30,10 @@ from kafka.errors import (
 from prometheus_client import Gauge
 from sqlalchemy import func, select, update
 
+from config.settings import Settings
+from store import Store
+from store.models import OutboxRow
 from streams.kafka_io import KafkaUnavailableError, make_producer
-from upskill.settings import Settings
-from upskill.store import Store
-from upskill.store.models import OutboxRow
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ import mode
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
+from config.settings import KafkaSettings
 from streams.kafka_io import aiokafka_config
 from streams.processor import OutRecord
-from upskill.settings import KafkaSettings
 
 
 class BatchPublisher(mode.Service):

@@ -20,12 +20,12 @@ import httpx
 from kafka import KafkaConsumer, TopicPartition
 from pydantic import SecretStr
 
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
 from streams.kafka_io import client_config, ensure_topics
 from upskill.broker import EmbeddedBroker, free_port
 from upskill.processes import settings_env
-from upskill.settings import Settings
 
 
 class DemoError(RuntimeError):

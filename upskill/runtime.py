@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from catalog_ingest.seed import load_funding, load_offerings
+from config.settings import Settings
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Catalog, Recommender, build_catalog
 from recommender.heap import release_free_heap
-from upskill.settings import Settings
-from upskill.store import Store
+from store import Store
 
 logger = logging.getLogger(__name__)
 

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_role
 from api.outbox import wake_relay
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted, LearnerStatus
 from upskill.imports import (
     ImportOptions,
@@ -29,7 +30,6 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 

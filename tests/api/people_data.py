@@ -10,8 +10,8 @@ from api.keys import create_user
 from recommender.engine import recommendation_id
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import Gap, Item, ModelInfo, Path, PathStep, RecommendationGenerated
+from store import Store
 from tests.conftest import example_event
-from upskill.store import Store
 
 T0 = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 OFFERS = {  # offering id -> gaps it addresses

@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
+from store import Store
 from streams.kafka_io import ensure_topics
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, wait_for
-from upskill.settings import Settings
-from upskill.store import Store
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

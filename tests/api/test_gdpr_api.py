@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from api.main import create_app
+from store.models import OutboxRow
 from streams.kafka_io import ensure_topics
 from tests.api.conftest import auth
 from tests.api.people_data import build_world
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, wait_for
-from upskill.store.models import OutboxRow
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 TABLES = ("assessments", "recommendations", "reviews", "feedback", "users")

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 
 from schemas.review import RecommendationReviewed
+from store.models import OutboxRow
 from tests.api.conftest import auth
-from upskill.store.models import OutboxRow
 
 
 def _reviewed_events(world) -> list[RecommendationReviewed]:

@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.keys import hash_token, resolve_key
+from store import Store
 from tests.api.people_data import pair
 from upskill.cli import app
-from upskill.store import Store
 
 
 @pytest.fixture()

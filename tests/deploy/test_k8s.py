@@ -11,9 +11,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
+from config.settings import KafkaSettings, TopicNames
 from streams.kafka_io import topic_specs
 from tests.deploy.manifests import K8S, load_docs
-from upskill.settings import KafkaSettings, TopicNames
 
 NOT_APPLIED = {"kustomization.yaml", "secret.example.yaml"}
 KUBERNETES = "1.30.0"  # oldest Kubernetes the manifests must work on (HPA v2 and PDB v1 are GA there)

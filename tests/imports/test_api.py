@@ -9,9 +9,9 @@ from fastapi import FastAPI, Header, HTTPException
 from fastapi.testclient import TestClient
 
 from api.routes.imports import get_assessment_publisher, make_router
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
 from streams.kafka_io import KafkaUnavailableError
-from upskill.settings import Settings
 
 from .conftest import IDENTITIES, PIX_EXAMPLE, edit
 
@@ -160,7 +160,7 @@ def test_in_the_real_app_the_events_land_in_the_outbox(tmp_path):
 
     from api.main import create_app
     from api.routes import imports
-    from upskill.store.models import OutboxRow
+    from store.models import OutboxRow
 
     settings = Settings(
         database={"url": f"sqlite:///{tmp_path / 'upskill.db'}"},

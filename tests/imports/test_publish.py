@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from typer.testing import CliRunner
 
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
 from tests.streams.worker_proc import read_topic
 from upskill.cli import app
-from upskill.settings import Settings
 
 from .conftest import IDENTITIES, PIX_EXAMPLE
 

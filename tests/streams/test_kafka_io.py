@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from kafka import KafkaAdminClient
 
+from config.settings import Settings
 from streams.kafka_io import KafkaUnavailableError, client_config, ensure_topics, make_producer, publish
 from tests.streams.worker_proc import read_topic
-from upskill.settings import Settings
 
 pytestmark = pytest.mark.kafka
 

@@ -10,10 +10,10 @@ import pytest
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import InvalidRecordError, KafkaTimeoutError, MessageSizeTooLargeError
 
+from config.settings import Settings
+from store import Store
+from store.privacy import erase_learner
 from streams.outbox_relay import OutboxRelay, parked_records, retry_parked
-from upskill.settings import Settings
-from upskill.store import Store
-from upskill.store.privacy import erase_learner
 
 TOPICS = ("assessments.completed", "recommendations.generated")
 

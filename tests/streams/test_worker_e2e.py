@@ -15,11 +15,11 @@ import httpx
 import pytest
 from confluent_kafka import Producer
 
+from store import Store
 from streams.kafka_io import ensure_topics, make_producer, publish
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port
-from upskill.store import Store
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -10,9 +10,9 @@ from typing import Any
 
 from kafka import KafkaConsumer, TopicPartition
 
+from config.settings import Settings
 from streams.kafka_io import client_config
 from upskill import processes
-from upskill.settings import Settings
 
 
 class WorkerProcess(processes.WorkerProcess):

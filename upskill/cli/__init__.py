@@ -6,8 +6,8 @@ import importlib
 
 import typer
 
-from upskill.logs import configure_logging
-from upskill.settings import Settings
+from config.logs import configure_logging
+from config.settings import Settings
 
 app = typer.Typer(
     name="upskill",

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalog_ingest.validate import ValidationReport, validate_files
-from upskill.settings import Settings
+from config.settings import Settings
 
 if TYPE_CHECKING:
     from catalog_ingest.infer import CompetenceInferrer

@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from config.settings import Settings
 from schemas.assessment import LearnerStatus
 from upskill.imports import (
     ImportOptions,
@@ -20,7 +21,6 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
-from upskill.settings import Settings
 
 EXIT_REJECTED = 1
 EXIT_NOT_PIX = 2

@@ -13,8 +13,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="outbox")
 
     def _store():  # type: ignore[no-untyped-def]
+        from store import Store
         from upskill.cli import settings_from_env
-        from upskill.store import Store
 
         settings = settings_from_env()
         return Store(settings.database.url, settings.database.echo)

@@ -56,9 +56,9 @@ def register(app: typer.Typer) -> None:
         import faust
         from prometheus_client import start_http_server
 
+        from config.logs import logging_config
         from streams.app import create_app
         from upskill.cli import settings_from_env
-        from upskill.logs import logging_config
 
         settings = settings_from_env()
         if processes:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 

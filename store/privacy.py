@@ -20,9 +20,9 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
-from upskill.store import Store
-from upskill.store.db import aware
-from upskill.store.models import (
+from store import Store
+from store.db import aware
+from store.models import (
     ApiKeyRow,
     AssessmentRow,
     ConsentRow,

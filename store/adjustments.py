@@ -21,8 +21,8 @@ from collections.abc import Callable, Iterable
 
 from sqlalchemy import select
 
-from upskill.store import Store
-from upskill.store.models import FeedbackRow, ReviewRow
+from store import Store
+from store.models import FeedbackRow, ReviewRow
 
 FEEDBACK_WEIGHTS = {"not_relevant": -1.0, "relevant": 0.5, "enrolled": 1.0, "completed": 1.0}
 REVIEW_WEIGHTS = {"removed": -1.0, "added": 1.0, "reject": -0.5, "approve": 0.25}

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
-from upskill.store.models import AssessmentRow, ConsentRow, OutboxRow, RecommendationRow
+from store.models import AssessmentRow, ConsentRow, OutboxRow, RecommendationRow
 
 logger = logging.getLogger(__name__)
 MIGRATIONS = Path(__file__).parent / "migrations"

@@ -1,11 +1,11 @@
-"""Alembic environment: the URL (or an open connection) is handed over by upskill.store.migrate."""
+"""Alembic environment: the URL (or an open connection) is handed over by store.migrate."""
 
 from __future__ import annotations
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from upskill.store.models import Base
+from store.models import Base
 
 config = context.config
 target_metadata = Base.metadata
