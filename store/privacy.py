@@ -4,7 +4,7 @@ Erasure deletes the learner's rows from every table (assessments, recommendation
 user accounts and keys, and outbox records keyed by them, published or not) and, in the same transaction,
 enters them in the register of erased learners and queues a tombstone (key = learner id, value null) for each
 topic keyed by learner id, the dead-letter topic included. Those topics are compacted (``compact,delete``, see
-``streams.kafka_io.topic_specs``), so the broker drops the learner's records once the outbox relay has published
+``kafka_io.client.topic_specs``), so the broker drops the learner's records once the outbox relay has published
 the tombstones, within ``max.compaction.lag.ms``. The register keeps anything made before the erasure (a
 replay, an offset reset, a dead letter) from re-creating them.
 """

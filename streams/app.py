@@ -15,12 +15,12 @@ import faust
 import mode
 
 from config.settings import Settings
+from kafka_io.batch_publisher import BatchPublisher
+from kafka_io.client import faust_credentials
 from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
-from streams.kafka_io import faust_credentials
 from streams.processor import AssessmentProcessor, BatchResult, InRecord, encode
-from streams.publisher import BatchPublisher
 
 logger = logging.getLogger(__name__)
 

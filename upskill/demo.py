@@ -17,13 +17,13 @@ from importlib import resources
 from pathlib import Path
 
 import httpx
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 from pydantic import SecretStr
 
 from config.settings import Settings
+from kafka_io.client import client_config, ensure_topics, read_from_start
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
-from streams.kafka_io import client_config, ensure_topics
 from upskill.broker import EmbeddedBroker, free_port
 from upskill.processes import settings_env
 
@@ -145,9 +145,7 @@ class TopicReader:
     def __init__(self, settings: Settings) -> None:
         topic = settings.kafka.topics.recommendations
         self.consumer = KafkaConsumer(**client_config(settings.kafka), consumer_timeout_ms=200)
-        parts = [TopicPartition(topic, p) for p in self.consumer.partitions_for_topic(topic) or []]
-        self.consumer.assign(parts)
-        self.consumer.seek_to_beginning(*parts)
+        read_from_start(self.consumer, topic)
         self.seen: dict[str, RecommendationGenerated] = {}
 
     def poll(self) -> dict[str, RecommendationGenerated]:

@@ -66,14 +66,14 @@ class WorkerParts:
 
 def seed_catalog_if_empty(settings: Settings) -> int:
     """Publish the configured (or shipped) catalogue when the catalogue topic holds nothing yet."""
-    from kafka import KafkaConsumer, TopicPartition
+    from kafka import KafkaConsumer
 
-    from streams.kafka_io import client_config, make_producer, publish
+    from kafka_io.client import client_config, make_producer, publish, read_from_start
 
     topic = settings.kafka.topics.catalog
     consumer = KafkaConsumer(**client_config(settings.kafka))
     try:
-        parts = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]
+        parts = read_from_start(consumer, topic)
         if sum(consumer.end_offsets(parts).values()):
             return 0
     finally:
@@ -101,7 +101,7 @@ def load_or_empty_catalog(settings: Settings, embedder: CachedEmbedder) -> Catal
 
 def make_worker_parts(settings: Settings) -> WorkerParts:
     """Topics, store, model and an empty catalogue that the follower fills from the topic."""
-    from streams.kafka_io import ensure_topics
+    from kafka_io.client import ensure_topics
 
     ensure_topics(settings)
     if settings.catalog.seed_if_empty:

@@ -49,8 +49,8 @@ def child_env(settings: Settings, index: int) -> dict[str, str]:
 def _prepare(settings: Settings) -> None:
     """Topics, the store's schema and the seed catalogue, once for the whole group (a failure here stops the
     command before any child starts)."""
+    from kafka_io.client import ensure_topics
     from store import Store
-    from streams.kafka_io import ensure_topics
     from upskill.runtime import seed_catalog_if_empty
 
     ensure_topics(settings)

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from config.settings import Settings
+from kafka_io.client import ensure_topics
 from schemas.assessment import AssessmentCompleted
 from store import Store
-from streams.kafka_io import ensure_topics
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, wait_for
 

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from api.main import create_app
+from kafka_io.client import ensure_topics
 from store.models import OutboxRow
-from streams.kafka_io import ensure_topics
 from tests.api.conftest import auth
 from tests.api.people_data import build_world
 from tests.conftest import example_event

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from kafka_io.outbox_relay import parked_count
 from store import Store
 from store.models import OutboxRow
-from streams.outbox_relay import parked_count
 from upskill.cli import app
 
 

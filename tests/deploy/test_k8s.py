@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from config.settings import KafkaSettings, TopicNames
-from streams.kafka_io import topic_specs
+from kafka_io.client import topic_specs
 from tests.deploy.manifests import K8S, load_docs
 
 NOT_APPLIED = {"kustomization.yaml", "secret.example.yaml"}

@@ -23,9 +23,9 @@ from sqlalchemy import func, select
 
 from api.main import create_app
 from config.settings import Settings
+from kafka_io.client import ensure_topics, make_producer, publish
 from store import Store
 from store.models import RecommendationRow
-from streams.kafka_io import ensure_topics, make_producer, publish
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import EmbeddedBroker, free_port

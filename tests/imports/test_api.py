@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 
 from api.routes.imports import get_assessment_publisher, make_router
 from config.settings import Settings
+from kafka_io.client import KafkaUnavailableError
 from schemas.assessment import AssessmentCompleted
-from streams.kafka_io import KafkaUnavailableError
 
 from .conftest import IDENTITIES, PIX_EXAMPLE, edit
 

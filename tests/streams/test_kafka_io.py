@@ -6,7 +6,7 @@ import pytest
 from kafka import KafkaAdminClient
 
 from config.settings import Settings
-from streams.kafka_io import KafkaUnavailableError, client_config, ensure_topics, make_producer, publish
+from kafka_io.client import KafkaUnavailableError, client_config, ensure_topics, make_producer, publish
 from tests.streams.worker_proc import read_topic
 
 pytestmark = pytest.mark.kafka

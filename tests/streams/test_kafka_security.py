@@ -10,8 +10,8 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from faust.transport.drivers.aiokafka import credentials_to_aiokafka_auth
 
 from config.settings import Settings
+from kafka_io.client import aiokafka_config
 from streams.app import create_app
-from streams.kafka_io import aiokafka_config
 
 SASL_SSL = {"security_protocol": "SASL_SSL", "sasl_mechanism": "SCRAM-SHA-512", "sasl_username": "upskill",
             "sasl_password": "s3cret", "bootstrap_servers": "kafka-0:9093"}

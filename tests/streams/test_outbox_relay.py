@@ -7,13 +7,14 @@ import time
 from typing import Any
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 from kafka.errors import InvalidRecordError, KafkaTimeoutError, MessageSizeTooLargeError
 
 from config.settings import Settings
+from kafka_io.client import read_from_start
+from kafka_io.outbox_relay import OutboxRelay, parked_records, retry_parked
 from store import Store
 from store.privacy import erase_learner
-from streams.outbox_relay import OutboxRelay, parked_records, retry_parked
 
 TOPICS = ("assessments.completed", "recommendations.generated")
 
@@ -30,7 +31,7 @@ class RecordingProducer:
         self.sent: list[tuple[str, bytes | None, bytes | None]] = []
         self.during_flush: Any = None
 
-    def send(self, topic: str, key: bytes | None = None, value: bytes | None = None) -> _Sent:
+    def send(self, topic: str, key: bytes | None = None, value: bytes | None = None, headers: Any = None) -> _Sent:
         self.sent.append((topic, key, value))
         return _Sent()
 
@@ -79,7 +80,7 @@ class RefusingProducer(RecordingProducer):
         super().__init__()
         self.limit = limit
 
-    def send(self, topic: str, key: bytes | None = None, value: bytes | None = None) -> Any:
+    def send(self, topic: str, key: bytes | None = None, value: bytes | None = None, headers: Any = None) -> Any:
         if value is not None and len(value) > self.limit:
             raise MessageSizeTooLargeError(f"The message is {len(value)} bytes when serialized")
         if value is not None and value.startswith(b"bad"):
@@ -122,7 +123,7 @@ def test_a_broker_outage_is_not_parked_the_rows_wait_in_order(store_url, tmp_pat
     relay = OutboxRelay(Settings(data_dir=tmp_path), store)
 
     class Away(RecordingProducer):
-        def send(self, topic: str, key: bytes | None = None, value: bytes | None = None) -> Any:
+        def send(self, topic: str, key: bytes | None = None, value: bytes | None = None, headers: Any = None) -> Any:
             return _Refused(KafkaTimeoutError("Batch expired"))
 
     relay._producer = Away()  # type: ignore[assignment]
@@ -151,9 +152,7 @@ def test_an_oversized_record_does_not_delay_the_next_ones_on_the_real_broker(kaf
     finally:
         relay.stop()
     consumer = KafkaConsumer(bootstrap_servers=kafka_settings.kafka.bootstrap_list, enable_auto_commit=False)
-    parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-    consumer.assign(parts)
-    consumer.seek_to_beginning(*parts)
+    read_from_start(consumer, topic)
     keys: set[str] = set()
     deadline = time.monotonic() + 20
     while len(keys) < 3 and time.monotonic() < deadline:

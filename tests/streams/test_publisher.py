@@ -9,9 +9,9 @@ import math
 import pytest
 from kafka.partitioner import murmur2
 
-from streams.kafka_io import ensure_topics
+from kafka_io.batch_publisher import BatchPublisher
+from kafka_io.client import ensure_topics
 from streams.processor import OutRecord
-from streams.publisher import BatchPublisher
 from tests.streams.worker_proc import read_topic
 
 pytestmark = pytest.mark.kafka

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from streams.kafka_io import ensure_topics, make_producer, publish
+from kafka_io.client import ensure_topics, make_producer, publish
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
 

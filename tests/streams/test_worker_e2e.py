@@ -15,8 +15,8 @@ import httpx
 import pytest
 from confluent_kafka import Producer
 
+from kafka_io.client import ensure_topics, make_producer, publish
 from store import Store
-from streams.kafka_io import ensure_topics, make_producer, publish
 from tests.conftest import example_event
 from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 
 from config.settings import Settings
-from streams.kafka_io import client_config
+from kafka_io.client import client_config, read_from_start
 from upskill import processes
 
 
@@ -52,12 +52,8 @@ class TopicTail:
 
     def poll(self) -> list[Any]:
         if not self._assigned:
-            parts = self.consumer.partitions_for_topic(self.topic)
-            if not parts:
+            if not read_from_start(self.consumer, self.topic):
                 return self.records
-            tps = [TopicPartition(self.topic, p) for p in parts]
-            self.consumer.assign(tps)
-            self.consumer.seek_to_beginning(*tps)
             self._assigned = True
         self.records.extend(self.consumer)
         return self.records

@@ -132,8 +132,8 @@ def pix_profiles(
 
 
 def _publish(settings: Settings, result: ImportResult, console: Console, timeout_s: float) -> None:
-    from streams.kafka_io import KafkaUnavailableError
-    from upskill.imports.publish import publish_assessments
+    from kafka_io.assessments import publish_assessments
+    from kafka_io.client import KafkaUnavailableError
 
     try:
         sent = publish_assessments(settings, result.events, timeout_s)

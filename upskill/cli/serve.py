@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
     @topics.command("create")
     def topics_create() -> None:
         """Create the topics upskill needs (missing ones only)."""
-        from streams.kafka_io import ensure_topics
+        from kafka_io.client import ensure_topics
         from upskill.cli import settings_from_env
 
         created = ensure_topics(settings_from_env())

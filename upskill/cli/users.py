@@ -120,8 +120,8 @@ def _learners(app: typer.Typer) -> None:
 def _publish(settings, store) -> None:  # type: ignore[no-untyped-def]
     from kafka.errors import KafkaError
 
-    from streams.kafka_io import KafkaUnavailableError
-    from streams.outbox_relay import OutboxRelay
+    from kafka_io.client import KafkaUnavailableError
+    from kafka_io.outbox_relay import OutboxRelay
 
     relay = OutboxRelay(settings, store)
     try:

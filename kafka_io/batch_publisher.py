@@ -12,15 +12,25 @@ from __future__ import annotations
 import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import mode
 from aiokafka import AIOKafkaProducer
 from aiokafka.partitioner import DefaultPartitioner
 
 from config.settings import KafkaSettings
-from streams.kafka_io import aiokafka_config
-from streams.processor import OutRecord
+from kafka_io.client import aiokafka_config
+
+
+class OutRecord(Protocol):
+    """What a record to publish has (``streams.processor.OutRecord`` is one)."""
+
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes: ...
+    @property
+    def headers(self) -> list[tuple[str, bytes]]: ...
 
 
 class BatchPublisher(mode.Service):

@@ -1,5 +1,6 @@
 """Kafka client settings for every client, and kafka-python helpers for the synchronous side: creating
-topics, producing from CLIs and the API.
+topics, producing from CLIs and the API (:func:`send_all`, :func:`publish`), reading a topic from the start
+(:func:`read_from_start`).
 
 The stream processors themselves run on faust (aiokafka); :func:`aiokafka_config` and
 :func:`faust_credentials` give them the same connection settings (security included) as the others.
@@ -9,11 +10,12 @@ from __future__ import annotations
 
 import logging
 import ssl
-from collections.abc import Iterable
-from typing import Any
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple
 
 import faust
-from kafka import KafkaAdminClient, KafkaProducer
+from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.admin import NewTopic
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
@@ -121,6 +123,51 @@ def make_producer(settings: Settings, **overrides: Any) -> KafkaProducer:
         raise KafkaUnavailableError(f"cannot reach Kafka at {settings.kafka.bootstrap_servers}: {exc}") from exc
 
 
+class Record(NamedTuple):
+    """A record to send with kafka-python."""
+
+    topic: str
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]] | None = None
+
+
+def send_all(
+    producer: KafkaProducer,
+    records: Iterable[Record],
+    timeout_s: float = 30.0,
+    refused: tuple[type[Exception], ...] = (),
+) -> list[Exception | None]:
+    """Send the records, flush, and wait for the broker's answer to every one.
+
+    Args:
+        records: sent in order.
+        timeout_s: the wait for the flush and for each acknowledgement.
+        refused: errors the client may raise while sending one record (its own checks, say of the size) that
+            are that record's outcome; any other error raised while sending propagates.
+
+    Returns:
+        Per record, in order: ``None`` when the broker acknowledged it, else the error.
+    """
+    outcomes: list[Exception | None] = []
+    futures = []  # (position, future) of the records sent
+    for rec in records:
+        try:
+            future = producer.send(rec.topic, key=rec.key, value=rec.value, headers=rec.headers)
+        except refused as exc:
+            outcomes.append(exc)
+            continue
+        futures.append((len(outcomes), future))
+        outcomes.append(None)
+    producer.flush(timeout_s)
+    for i, future in futures:
+        try:
+            future.get(timeout=timeout_s)
+        except KafkaError as exc:
+            outcomes[i] = exc
+    return outcomes
+
+
 def publish(
     producer: KafkaProducer,
     topic: str,
@@ -128,14 +175,35 @@ def publish(
     timeout_s: float = 30.0,
 ) -> int:
     """Send (key, value) records and wait until the broker has every one; returns how many were sent."""
-    futures = [
-        producer.send(topic, key=key.encode("utf-8") if key is not None else None, value=value)
-        for key, value in records
-    ]
-    producer.flush(timeout_s)
-    for fut in futures:
-        try:
-            fut.get(timeout=timeout_s)
-        except KafkaError as exc:
+    outcomes = send_all(producer, (Record(topic, key.encode("utf-8") if key is not None else None, value)
+                                   for key, value in records), timeout_s)
+    for exc in outcomes:
+        if exc is not None:
             raise KafkaUnavailableError(f"publishing to {topic} failed: {exc}") from exc
-    return len(futures)
+    return len(outcomes)
+
+
+def read_from_start(consumer: KafkaConsumer, topic: str, wait_s: float = 0.0) -> Sequence[TopicPartition]:
+    """Assign every partition of the topic to the consumer (no consumer group to join) at its first offset.
+
+    Args:
+        wait_s: how long to wait for the topic's partitions to be known; 0 takes what the metadata says now
+            (no partitions: nothing is assigned, and an empty list returned).
+
+    Returns:
+        The partitions, in order.
+
+    Raises:
+        KafkaUnavailableError: ``wait_s`` passed before the partitions were known.
+    """
+    deadline = time.monotonic() + wait_s
+    while not (ids := consumer.partitions_for_topic(topic)) and wait_s > 0:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise KafkaUnavailableError(f"reading {topic} took more than {wait_s:g} s")
+        consumer.poll(timeout_ms=max(1, min(100, int(left * 1000))))  # refreshes metadata
+    parts = [TopicPartition(topic, p) for p in sorted(ids or ())]
+    if parts:
+        consumer.assign(parts)
+        consumer.seek_to_beginning(*parts)
+    return parts

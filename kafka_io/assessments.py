@@ -6,6 +6,7 @@ import logging
 from collections.abc import Sequence
 
 from config.settings import Settings
+from kafka_io.client import ensure_topics, make_producer, publish
 from schemas.assessment import AssessmentCompleted
 
 logger = logging.getLogger(__name__)
@@ -22,10 +23,8 @@ def publish_assessments(
         timeout_s: how long to wait for the broker, to create missing topics and for acknowledgements.
 
     Raises:
-        streams.kafka_io.KafkaUnavailableError: the broker cannot be reached or did not acknowledge.
+        kafka_io.client.KafkaUnavailableError: the broker cannot be reached or did not acknowledge.
     """
-    from streams.kafka_io import ensure_topics, make_producer, publish
-
     if not events:
         return 0
     ensure_topics(settings, timeout_s=timeout_s)

@@ -31,9 +31,9 @@ from prometheus_client import Gauge
 from sqlalchemy import func, select, update
 
 from config.settings import Settings
+from kafka_io.client import KafkaUnavailableError, Record, make_producer, send_all
 from store import Store
 from store.models import OutboxRow
-from streams.kafka_io import KafkaUnavailableError, make_producer
 
 logger = logging.getLogger(__name__)
 
@@ -103,27 +103,18 @@ class OutboxRelay:
             return 0
         if self._producer is None:
             self._producer = make_producer(self.settings, max_block_ms=5000, request_timeout_ms=5000)
-        parked: list[tuple[int, str]] = []
-        futures = []
-        for row_id, topic, key, value in rows:
-            try:
-                futures.append((row_id, self._producer.send(
-                    topic,
-                    key=key.encode("utf-8") if key is not None else None,
-                    value=value.encode("utf-8") if value is not None else None,
-                )))
-            except REFUSED as exc:  # the client's own checks (its maximum request size)
-                parked.append((row_id, _reason(exc)))
-        self._producer.flush(10)
+        records = [Record(topic, key.encode("utf-8") if key is not None else None,
+                          value.encode("utf-8") if value is not None else None) for _, topic, key, value in rows]
+        outcomes = send_all(self._producer, records, timeout_s=10, refused=REFUSED)
         sent: list[int] = []
-        failure: KafkaError | None = None
-        for row_id, fut in futures:
-            try:
-                fut.get(timeout=10)
+        parked: list[tuple[int, str]] = []
+        failure: Exception | None = None
+        for (row_id, *_), exc in zip(rows, outcomes, strict=True):
+            if exc is None:
                 sent.append(row_id)
-            except REFUSED as exc:
+            elif isinstance(exc, REFUSED):  # the client's own checks (its maximum request size), or the broker's
                 parked.append((row_id, _reason(exc)))
-            except KafkaError as exc:
+            else:
                 failure = failure or exc
         self._settle(sent, parked)
         if failure is not None:
