@@ -22,6 +22,7 @@ from pydantic import SecretStr
 
 from config.settings import Settings
 from kafka_io.client import client_config, ensure_topics, read_from_start
+from pix_import import decode_export
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
 from upskill.broker import EmbeddedBroker, free_port
@@ -120,6 +121,12 @@ def sample_events() -> list[AssessmentCompleted]:
         AssessmentCompleted.model_validate_json(files.joinpath(f"assessment-completed.{n}.json").read_text())
         for n in ("digcomp", "pix")
     ]
+
+
+def shipped_example() -> str:
+    """The fictional Pix Orga export shipped in ``upskill/examples/`` (what the demo imports with the demo key)."""
+    data = resources.files("upskill.examples").joinpath("pix-profiles-collection.csv").read_bytes()
+    return decode_export(data)
 
 
 def submit(stack: DemoStack, events: list[AssessmentCompleted]) -> None:

@@ -21,8 +21,7 @@ from pydantic import BaseModel, Field
 from api.auth import require_role
 from api.outbox import wake_relay
 from config.settings import Settings
-from schemas.assessment import AssessmentCompleted, LearnerStatus
-from upskill.imports import (
+from pix_import import (
     ImportOptions,
     MissingPseudonymKeyError,
     NotAPixExportError,
@@ -30,6 +29,7 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
+from schemas.assessment import AssessmentCompleted, LearnerStatus
 
 logger = logging.getLogger(__name__)
 

@@ -6,17 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 
-from schemas.assessment import AssessmentCompleted
-from schemas.framework import load_framework
-from upskill.imports import (
+from pix_import import (
     ImportOptions,
     NotAPixExportError,
     decode_export,
     import_pix_profiles,
     resolve_key,
-    shipped_example,
 )
-from upskill.imports.pix_cells import RowError, parse_shared_at
+from pix_import.pix_cells import RowError, parse_shared_at
+from schemas.assessment import AssessmentCompleted
+from schemas.framework import load_framework
+from upskill.demo import shipped_example
 
 from .conftest import KEY, drop_column, edit, example_text, insert_column
 

@@ -8,9 +8,9 @@ import logging
 import pytest
 from typer.testing import CliRunner
 
+from pix_import import ImportOptions, Pseudonymiser, import_pix_profiles, resolve_key
+from pix_import.pseudonym import MissingPseudonymKeyError
 from upskill.cli import app
-from upskill.imports import ImportOptions, Pseudonymiser, import_pix_profiles, resolve_key
-from upskill.imports.pseudonym import MissingPseudonymKeyError
 
 from .conftest import IDENTITIES, KEY, drop_column, edit, example_text
 

@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from config.settings import Settings
-from schemas.assessment import LearnerStatus
-from upskill.imports import (
+from pix_import import (
     ImportOptions,
     ImportResult,
     MissingPseudonymKeyError,
@@ -21,6 +20,7 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
+from schemas.assessment import LearnerStatus
 
 EXIT_REJECTED = 1
 EXIT_NOT_PIX = 2

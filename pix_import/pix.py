@@ -1,7 +1,7 @@
 """Pix Orga "collecte de profils" CSV exports in, ``assessment.completed`` events and a summary out.
 
 Pure logic: text in, events out; no file, broker or terminal here. Names, e-mails and external ids are read
-only to compute the keyed pseudonym (see :mod:`upskill.imports.pseudonym`) and never leave this module: not in
+only to compute the keyed pseudonym (see :mod:`pix_import.pseudonym`) and never leave this module: not in
 events, not in the summary (rejected rows are named by line number), not in logs.
 """
 
@@ -13,21 +13,19 @@ import logging
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 from pydantic import ValidationError
 
+from pix_import.pix_cells import RowError, parse_number, parse_shared_at, unguard
+from pix_import.pix_layout import Layout, NotAPixExportError, normalise_title, read_layout
+from pix_import.pseudonym import Pseudonymiser, event_id
 from schemas.assessment import AssessmentCompleted, Learner, LearnerStatus, Target
 from schemas.errors import describe_validation_error
 from schemas.framework import PIX, load_framework
-from upskill.imports.pix_cells import RowError, decode_export, parse_number, parse_shared_at, unguard
-from upskill.imports.pix_layout import Layout, NotAPixExportError, normalise_title, read_layout
-from upskill.imports.pseudonym import Pseudonymiser, event_id
 
 logger = logging.getLogger(__name__)
 
-SHIPPED_EXAMPLE = "examples/pix-profiles-collection.csv"
 
 
 @dataclass(frozen=True)
@@ -85,11 +83,6 @@ class ImportResult:
 
     events: list[AssessmentCompleted]
     summary: ImportSummary
-
-
-def shipped_example() -> str:
-    """The fictional export shipped in ``upskill/examples/`` (what ``upskill demo`` imports with the demo key)."""
-    return decode_export(resources.files("upskill").joinpath(SHIPPED_EXAMPLE).read_bytes())
 
 
 def _dialect_delimiter(first_line: str) -> str:

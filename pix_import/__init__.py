@@ -1,16 +1,15 @@
 """Imports of what organisations already have (Pix Orga exports) as ``assessment.completed`` events."""
 
-from upskill.imports.pix import (
+from pix_import.pix import (
     ImportOptions,
     ImportResult,
     ImportSummary,
     Rejection,
     import_pix_profiles,
-    shipped_example,
 )
-from upskill.imports.pix_cells import decode_export
-from upskill.imports.pix_layout import NotAPixExportError
-from upskill.imports.pseudonym import DEMO_PSEUDONYM_KEY, MissingPseudonymKeyError, Pseudonymiser, resolve_key
+from pix_import.pix_cells import decode_export
+from pix_import.pix_layout import NotAPixExportError
+from pix_import.pseudonym import DEMO_PSEUDONYM_KEY, MissingPseudonymKeyError, Pseudonymiser, resolve_key
 
 __all__ = [
     "DEMO_PSEUDONYM_KEY",
@@ -24,5 +23,4 @@ __all__ = [
     "decode_export",
     "import_pix_profiles",
     "resolve_key",
-    "shipped_example",
 ]
