@@ -35,14 +35,15 @@ def serve(large: bool) -> None:
     from benchmarks.workload import assessment_events, large_catalog
     from config.settings import Settings
     from recommender import Recommender
-    from upskill.runtime import make_embedder, make_recommender, settle_heap
+    from runtime.heap import release_free_heap, settle_heap
+    from runtime.resources import make_embedder, make_recommender
 
     settings = Settings()
     embedder = make_embedder(settings)
     rec = make_recommender(settings, embedder)
     if large:
         catalog, _, _ = large_catalog(embedder, settings.cache_dir, 100_000, quick=True)
-        rec = Recommender(catalog, embedder, funding=rec.funding)
+        rec = Recommender(catalog, embedder, funding=rec.funding, on_built=release_free_heap)
     events = assessment_events(200 if large else 600, seed=7)
     rec.features()
     for event in events[: 2 if large else 50]:

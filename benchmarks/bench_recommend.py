@@ -16,8 +16,8 @@ import numpy as np
 
 from recommender import Recommender
 from recommender.gaps import compute_gaps
+from runtime.heap import settle_heap
 from schemas.assessment import AssessmentCompleted
-from upskill.runtime import settle_heap
 
 TOP_K = 10
 

@@ -30,11 +30,12 @@ from benchmarks.workload import assessment_events, cached_snapshots, example, la
 from config.settings import Settings, TopicNames
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Recommender
+from runtime.heap import release_free_heap
+from runtime.resources import make_recommender
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess, rss_mb
-from upskill.runtime import make_recommender
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGE_KB = 1024  # aiokafka's and kafka-python's default max_request_size
@@ -129,7 +130,8 @@ class BenchRun:
         self.out["large_catalog_source"] = how
         if worker.proc is None:
             self._start_large(worker, source)
-        self.large_rec = Recommender(self.large_catalog, self.embedder, funding=self.rec.funding)
+        self.large_rec = Recommender(self.large_catalog, self.embedder, funding=self.rec.funding,
+                                     on_built=release_free_heap)
         self.large_rec.features()
         self._phase("large catalogue", t0, "large_catalog_source")
 

@@ -25,9 +25,10 @@ from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
 from config.settings import Settings
+from runtime.heap import settle_heap
+from runtime.resources import make_recommender
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess
-from upskill.runtime import make_recommender, settle_heap
 
 
 def run(events: int, processes: int) -> dict[str, object]:

@@ -38,7 +38,8 @@ class WorkerRuntime(mode.Service):
         self.ready = asyncio.Event()
 
     async def on_start(self) -> None:
-        from upskill.runtime import make_worker_parts, settle_heap
+        from runtime.heap import settle_heap
+        from runtime.resources import make_worker_parts
 
         await self.add_runtime_dependency(self.publisher)
         parts = await asyncio.to_thread(make_worker_parts, self.settings)

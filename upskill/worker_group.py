@@ -50,8 +50,8 @@ def _prepare(settings: Settings) -> None:
     """Topics, the store's schema and the seed catalogue, once for the whole group (a failure here stops the
     command before any child starts)."""
     from kafka_io.client import ensure_topics
+    from runtime.resources import seed_catalog_if_empty
     from store import Store
-    from upskill.runtime import seed_catalog_if_empty
 
     ensure_topics(settings)
     Store(settings.database.url).dispose()  # migrates

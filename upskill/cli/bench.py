@@ -102,6 +102,6 @@ def register(app: typer.Typer) -> None:
         if profile:
             from benchmarks.bench_recommend import profile as profile_recommend
             from benchmarks.workload import assessment_events
-            from upskill.runtime import make_recommender
+            from runtime.resources import make_recommender
 
             sys.stderr.write(profile_recommend(make_recommender(settings), assessment_events(300)) + "\n")

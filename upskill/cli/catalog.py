@@ -81,7 +81,7 @@ def validate(files: list[Path] = FILES) -> None:
 def _inferrer(settings: Settings) -> CompetenceInferrer:
     from catalog_ingest.infer import CompetenceInferrer
     from catalog_ingest.seed import load_offerings
-    from upskill.runtime import make_embedder
+    from runtime.resources import make_embedder
 
     embedder = make_embedder(settings)
     inferrer = CompetenceInferrer(embedder, examples=load_offerings(settings.catalog.path))

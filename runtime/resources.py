@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,31 +10,10 @@ from catalog_ingest.seed import load_funding, load_offerings
 from config.settings import Settings
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Catalog, Recommender, build_catalog
-from recommender.heap import release_free_heap
+from runtime.heap import release_free_heap
 from store import Store
 
 logger = logging.getLogger(__name__)
-
-
-GC_YOUNG_THRESHOLD = 50_000  # net new tracked objects between young collections (CPython's default: 700)
-
-
-def settle_heap() -> None:
-    """Put everything built at start-up (the model, the catalogue, the ranking features) out of the garbage
-    collector's sight, and collect the young generation less often.
-
-    The start-up objects are millions, and every full collection walked them all: that doubled the cost of a
-    recommendation in the worker (``benchmarks/README.md``). Objects made later are collected as usual, but a
-    batch of 256 recommendations in flight is tens of thousands of live objects: with the default threshold
-    they were walked by a young collection every other event and promoted, and as so little is left unfrozen,
-    each promotion soon set off a full collection (0.2-0.35 ms an event in the worker). Only reference cycles
-    wait for the collector at all, so a higher threshold keeps at most that many cyclic objects a little longer.
-    """
-    gc.collect()
-    gc.freeze()
-    _, older, oldest = gc.get_threshold()
-    gc.set_threshold(GC_YOUNG_THRESHOLD, older, oldest)
-    release_free_heap()  # what start-up freed, back to the system
 
 
 def make_embedder(settings: Settings) -> CachedEmbedder:
@@ -49,7 +27,7 @@ def make_recommender(settings: Settings, embedder: CachedEmbedder | None = None)
     embedder = embedder or make_embedder(settings)
     catalog = build_catalog(load_offerings(settings.catalog.path), embedder)
     rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path),
-                      home=settings.home_country)
+                      home=settings.home_country, on_built=release_free_heap)
     embedder.save()
     return rec
 
@@ -110,6 +88,6 @@ def make_worker_parts(settings: Settings) -> WorkerParts:
     embedder = make_embedder(settings)
     catalog = load_or_empty_catalog(settings, embedder)
     rec = Recommender(catalog, embedder, funding=load_funding(settings.catalog.funding_path),
-                      home=settings.home_country)
+                      home=settings.home_country, on_built=release_free_heap)
     snapshots = settings.catalog.snapshot_dir if settings.worker.snapshots else None
     return WorkerParts(rec, embedder, store, snapshots)
