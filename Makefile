@@ -41,7 +41,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/upskill bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .upskill

@@ -1,4 +1,4 @@
-"""``upskill bench``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
+"""``python -m benchmarks``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
 
 Order (two cores, so nothing timed runs beside anything else of ours that is busy): the embedded broker, the
 pipeline worker (one process per core, in one consumer group: ``upskill worker --processes N``) and a second

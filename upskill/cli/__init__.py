@@ -26,7 +26,6 @@ def _root() -> None:
 
 # Modules that define commands; each has ``register(app: typer.Typer) -> None``.
 _COMMAND_MODULES = (
-    "upskill.cli.bench",
     "upskill.cli.catalog",
     "upskill.cli.eval",
     "upskill.cli.demo",

@@ -1,4 +1,5 @@
-"""``upskill bench [--quick] [--json]``: throughput, latency, index and memory figures beside same-run baselines."""
+"""``python -m benchmarks [--quick] [--json]``: throughput, latency, index and memory figures beside same-run
+baselines."""
 
 from __future__ import annotations
 
@@ -81,27 +82,35 @@ def print_table(out: dict[str, Any]) -> None:
                   f"{out['large_catalog_source']}")
 
 
-def register(app: typer.Typer) -> None:
-    @app.command("bench")
-    def bench(
-        quick: bool = typer.Option(False, "--quick", help="Smaller samples and no cold-cache embedding (~2 min)."),
-        as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
-        sizes: str = typer.Option("", "--sizes", hidden=True, help="Override sizes: key=value,..."),
-        profile: bool = typer.Option(False, "--profile", help="Also print where recommend() spends its time."),
-    ) -> None:
-        """Measure recommend, the worker pipeline, the raw transport, the index and worker memory."""
-        from benchmarks.harness import run
-        from upskill.cli import settings_from_env
+app = typer.Typer(name="benchmarks", add_completion=False, pretty_exceptions_enable=False)
 
-        settings = settings_from_env()
-        out = run(settings, parse_sizes(sizes, quick), quick=quick)
-        if as_json:
-            sys.stdout.write(json.dumps(out) + "\n")
-        else:
-            print_table(out)
-        if profile:
-            from benchmarks.bench_recommend import profile as profile_recommend
-            from benchmarks.workload import assessment_events
-            from runtime.resources import make_recommender
 
-            sys.stderr.write(profile_recommend(make_recommender(settings), assessment_events(300)) + "\n")
+@app.command()
+def bench(
+    quick: bool = typer.Option(False, "--quick", help="Smaller samples and no cold-cache embedding (~2 min)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object instead of the table."),
+    sizes: str = typer.Option("", "--sizes", hidden=True, help="Override sizes: key=value,..."),
+    profile: bool = typer.Option(False, "--profile", help="Also print where recommend() spends its time."),
+) -> None:
+    """Measure recommend, the worker pipeline, the raw transport, the index and worker memory."""
+    from benchmarks.harness import run
+    from config.logs import configure_logging
+    from config.settings import Settings
+
+    settings = Settings()
+    configure_logging(settings.log_level, settings.log_format)
+    out = run(settings, parse_sizes(sizes, quick), quick=quick)
+    if as_json:
+        sys.stdout.write(json.dumps(out) + "\n")
+    else:
+        print_table(out)
+    if profile:
+        from benchmarks.bench_recommend import profile as profile_recommend
+        from benchmarks.workload import assessment_events
+        from runtime.resources import make_recommender
+
+        sys.stderr.write(profile_recommend(make_recommender(settings), assessment_events(300)) + "\n")
+
+
+if __name__ == "__main__":
+    app()
