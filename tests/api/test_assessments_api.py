@@ -13,7 +13,7 @@ from kafka_io.client import ensure_topics
 from schemas.assessment import AssessmentCompleted
 from store import Store
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, wait_for
+from tests.support.worker_proc import TopicTail, wait_for
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

@@ -13,7 +13,7 @@ from catalog_ingest.infer import INFERRED_MARK, CompetenceInferrer
 from catalog_ingest.publish import MemorySink, Publisher, encode
 from catalog_ingest.seed import load_offerings
 from config.settings import Settings
-from tests.catalog_ingest.feeds import GOOD
+from tests.support.feeds import GOOD
 
 KEYS = {
     "acme-key": Principal(role="provider", name="ACME", provider="acme"),

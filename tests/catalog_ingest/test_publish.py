@@ -12,8 +12,8 @@ from catalog_ingest.publish import MemorySink, Publisher, encode
 from catalog_ingest.seed import load_offerings
 from kafka_io.catalog_sink import KafkaSink
 from kafka_io.client import read_from_start
-from tests.catalog_ingest.feeds import BAD_IDS, GOOD_IDS, write_bad_feeds
 from tests.conftest import ROOT
+from tests.support.feeds import BAD_IDS, GOOD_IDS, write_bad_feeds
 
 SEED = ROOT / "catalog_ingest" / "data" / "offerings.jsonl"
 

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.keys import hash_token, resolve_key
 from store import Store
-from tests.api.people_data import pair
+from tests.support.people_data import pair
 from upskill.cli import app
 
 

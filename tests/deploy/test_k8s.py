@@ -13,7 +13,7 @@ import yaml
 
 from config.settings import KafkaSettings, TopicNames
 from kafka_io.client import topic_specs
-from tests.deploy.manifests import K8S, load_docs
+from tests.support.manifests import K8S, load_docs
 
 NOT_APPLIED = {"kustomization.yaml", "secret.example.yaml"}
 KUBERNETES = "1.30.0"  # oldest Kubernetes the manifests must work on (HPA v2 and PDB v1 are GA there)

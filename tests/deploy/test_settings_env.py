@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from config.settings import Settings
-from tests.deploy.manifests import (
+from tests.support.manifests import (
     COMPOSE,
     DEPLOY,
     K8S,

@@ -27,7 +27,7 @@ from kafka_io.client import ensure_topics, make_producer, publish
 from store import Store
 from store.models import RecommendationRow
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import EmbeddedBroker, free_port
 
 pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow]

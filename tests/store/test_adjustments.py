@@ -10,8 +10,8 @@ from api.feedback import give_feedback
 from schemas.assessment import AssessmentCompleted
 from store import Store
 from store.adjustments import CachedAdjustments, factor, feedback_adjustments
-from tests.api.people_data import pair
 from tests.conftest import example_event
+from tests.support.people_data import pair
 
 ADMIN = Principal(role="admin", name="admin")
 

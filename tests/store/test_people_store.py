@@ -7,7 +7,7 @@ from sqlalchemy import inspect, text
 
 from api.keys import InvalidUserError, create_user, hash_token, list_users, resolve_key, revoke_user_keys
 from store import Store
-from tests.postgres import pg_schema
+from tests.support.postgres import pg_schema
 
 
 def test_keys_are_stored_only_as_hashes_and_resolve_to_their_scope(store_url):

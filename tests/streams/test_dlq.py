@@ -8,7 +8,7 @@ from kafka import KafkaProducer
 from kafka_io.client import Record, client_config, ensure_topics, send_all
 from streams.dlq import DeadLetterReader, replay
 from streams.processor import InRecord, dead_letter
-from tests.streams.worker_proc import TopicTail, wait_for
+from tests.support.worker_proc import TopicTail, wait_for
 
 pytestmark = pytest.mark.kafka
 

@@ -18,7 +18,7 @@ from store import Store
 from store.privacy import erase_learner, export_learner
 from streams.dlq import replay
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.hostile]

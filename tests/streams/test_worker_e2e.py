@@ -18,7 +18,7 @@ from confluent_kafka import Producer
 from kafka_io.client import ensure_topics, make_producer, publish
 from store import Store
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]

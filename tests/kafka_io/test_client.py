@@ -7,7 +7,7 @@ from kafka import KafkaAdminClient
 
 from config.settings import Settings
 from kafka_io.client import KafkaUnavailableError, client_config, ensure_topics, make_producer, publish
-from tests.streams.worker_proc import read_topic
+from tests.support.worker_proc import read_topic
 
 pytestmark = pytest.mark.kafka
 

@@ -10,9 +10,8 @@ from typer.testing import CliRunner
 
 from pix_import import ImportOptions, Pseudonymiser, import_pix_profiles, resolve_key
 from pix_import.pseudonym import MissingPseudonymKeyError
+from tests.support.pix_exports import IDENTITIES, KEY, drop_column, edit, example_text
 from upskill.cli import app
-
-from .conftest import IDENTITIES, KEY, drop_column, edit, example_text
 
 
 def _leaks(text: str) -> list[str]:

@@ -9,10 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from schemas.assessment import AssessmentCompleted
+from tests.support.pix_exports import PIX_EXAMPLE, edit
 from upskill.cli import app
 from upskill.cli.recommend import read_events
-
-from .conftest import PIX_EXAMPLE, edit
 
 KEY_ENV = {"UPSKILL_PSEUDONYM_KEY": "cli-test-key-0123456789abcdef"}
 

@@ -12,8 +12,7 @@ from api.routes.imports import get_assessment_publisher, make_router
 from config.settings import Settings
 from kafka_io.client import KafkaUnavailableError
 from schemas.assessment import AssessmentCompleted
-
-from .conftest import IDENTITIES, PIX_EXAMPLE, edit
+from tests.support.pix_exports import IDENTITIES, PIX_EXAMPLE, edit
 
 COUNSELLOR = {"X-Test-Role": "counsellor"}
 

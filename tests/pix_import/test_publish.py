@@ -7,10 +7,9 @@ from typer.testing import CliRunner
 
 from config.settings import Settings
 from schemas.assessment import AssessmentCompleted
-from tests.streams.worker_proc import read_topic
+from tests.support.pix_exports import IDENTITIES, PIX_EXAMPLE
+from tests.support.worker_proc import read_topic
 from upskill.cli import app
-
-from .conftest import IDENTITIES, PIX_EXAMPLE
 
 pytestmark = pytest.mark.kafka
 _ARGS = ["import", "pix-profiles", str(PIX_EXAMPLE)]

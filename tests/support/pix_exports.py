@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-import logging
 from collections.abc import Callable
-
-import pytest
 
 from tests.conftest import EXAMPLES
 
@@ -62,13 +59,3 @@ def insert_column(rows: list[list[str]], before: str, title: str, values: list[s
     rows[0].insert(idx, title)
     for row, value in zip(rows[1:], values, strict=True):
         row.insert(idx, value)
-
-
-@pytest.fixture(autouse=True)
-def _restore_root_logging():
-    """The CLI configures the root logger; put it back so later tests log as before."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)

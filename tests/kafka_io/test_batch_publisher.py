@@ -12,7 +12,7 @@ from kafka.partitioner import murmur2
 from kafka_io.batch_publisher import BatchPublisher
 from kafka_io.client import ensure_topics
 from streams.processor import OutRecord
-from tests.streams.worker_proc import read_topic
+from tests.support.worker_proc import read_topic
 
 pytestmark = pytest.mark.kafka
 

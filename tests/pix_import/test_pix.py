@@ -16,9 +16,8 @@ from pix_import import (
 from pix_import.pix_cells import RowError, parse_shared_at
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import load_framework
+from tests.support.pix_exports import KEY, drop_column, edit, example_text, insert_column
 from upskill.demo import shipped_example
-
-from .conftest import KEY, drop_column, edit, example_text, insert_column
 
 NEW_DATE_TITLE = "Date et heure de l'envoi (Europe/Paris)"
 ANNE = {  # line 2 of the example: (level, pix) per Pix competence
