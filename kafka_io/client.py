@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import ssl
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import faust
@@ -183,7 +183,7 @@ def publish(
     return len(outcomes)
 
 
-def read_from_start(consumer: KafkaConsumer, topic: str, wait_s: float = 0.0) -> Sequence[TopicPartition]:
+def read_from_start(consumer: KafkaConsumer, topic: str, wait_s: float = 0.0) -> list[TopicPartition]:
     """Assign every partition of the topic to the consumer (no consumer group to join) at its first offset.
 
     Args:
