@@ -33,15 +33,17 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m tests.prerequisites
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy
 
 bench: $(STAMP)
-	$(BIN)/upskill bench
+	$(BIN)/python -m benchmarks
 
 clean:
 	rm -rf $(VENV) .upskill

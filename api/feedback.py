@@ -1,6 +1,6 @@
 """Learners' feedback on the items of their recommendation (service layer, no web framework).
 
-The latest word per item is kept; :func:`upskill.store.adjustments.feedback_adjustments` turns all of it, with
+The latest word per item is kept; :func:`store.adjustments.feedback_adjustments` turns all of it, with
 the counsellors' reviews, into ranking adjustments.
 """
 
@@ -14,9 +14,9 @@ from sqlalchemy import select
 
 from api.auth import Principal
 from api.people import NotAllowed, NotFound, recommendation_view
-from upskill.store import Store
-from upskill.store.db import aware
-from upskill.store.models import FeedbackRow
+from store import Store
+from store.db import aware
+from store.models import FeedbackRow
 
 FeedbackValue = Literal["relevant", "not_relevant", "enrolled", "completed"]
 

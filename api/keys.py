@@ -18,8 +18,8 @@ from sqlalchemy import select, update
 
 from api.auth import Principal, Role
 from schemas.errors import UpskillError
-from upskill.store import Store
-from upskill.store.models import ApiKeyRow, UserRow
+from store import Store
+from store.models import ApiKeyRow, UserRow
 
 TOKEN_PREFIX = "upk_"  # noqa: S105 - a public marker, not a secret
 ROLES: tuple[str, ...] = get_args(Role)

@@ -19,10 +19,10 @@ from api.metrics import guarded, instrument
 from api.people import InvalidEdit, NotAllowed, NotFound
 from api.ratelimit import RateLimits
 from api.routes import assessments, coverage, feedback, gdpr, health, imports, learners, me, offerings, reviews, users
+from config import __version__
+from config.settings import Settings
+from kafka_io.client import KafkaUnavailableError
 from schemas.errors import UpskillError
-from streams.kafka_io import KafkaUnavailableError
-from upskill import __version__
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 UPLOAD_FORM_BYTES = 64 * 1024  # the multipart form's fields and boundaries around an export
@@ -33,8 +33,8 @@ def create_app(settings: Settings, start_relay: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        from streams.outbox_relay import OutboxRelay
-        from upskill.store import Store
+        from kafka_io.outbox_relay import OutboxRelay
+        from store import Store
 
         app.state.settings = settings
         app.state.store = Store(settings.database.url, settings.database.echo)

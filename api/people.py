@@ -23,14 +23,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from api.auth import Principal
+from config.settings import TopicNames
 from schemas.errors import UpskillError
 from schemas.offering import Offering
 from schemas.recommendation import PathStep, RecommendationGenerated
 from schemas.review import RecommendationReviewed, ReviewAction
-from upskill.settings import TopicNames
-from upskill.store import Store
-from upskill.store.db import aware
-from upskill.store.models import AssessmentRow, ConsentRow, RecommendationRow, ReviewRow, UserRow
+from store import Store
+from store.db import aware
+from store.models import AssessmentRow, ConsentRow, RecommendationRow, ReviewRow, UserRow
 
 REVIEWS_TOPIC = TopicNames().reviews
 OfferingLookup = Callable[[str], Offering | None]

@@ -2,7 +2,7 @@
 
 ``python -m benchmarks.ab REV [--rounds N] [--large]`` checks REV out into a temporary git worktree and starts
 two long-lived processes, one importing each tree (``PYTHONPATH``), each with the model, the shipped catalogue
-(or, with ``--large``, the cached 100k one of ``upskill bench``) and the workload's events loaded and warmed up.
+(or, with ``--large``, the cached 100k one of ``python -m benchmarks``) and the workload's events loaded and warmed up.
 It then asks them in turn for one pass each: ``recommend`` over the same events (600, or 200 with ``--large``),
 profile views cleared first so each pass builds them as a fresh worker would. It prints every pass's rate,
 the median of the per-round ratios (working tree / REV), and whether the two trees' recommendations are
@@ -33,16 +33,17 @@ FIXED_NOW = datetime(2026, 1, 1, tzinfo=UTC)  # the generation time of the compa
 def serve(large: bool) -> None:
     """One side of the comparison: load, warm up, then one timed pass per line read on stdin."""
     from benchmarks.workload import assessment_events, large_catalog
+    from config.settings import Settings
     from recommender import Recommender
-    from upskill.runtime import make_embedder, make_recommender, settle_heap
-    from upskill.settings import Settings
+    from runtime.heap import release_free_heap, settle_heap
+    from runtime.resources import make_embedder, make_recommender
 
     settings = Settings()
     embedder = make_embedder(settings)
     rec = make_recommender(settings, embedder)
     if large:
         catalog, _, _ = large_catalog(embedder, settings.cache_dir, 100_000, quick=True)
-        rec = Recommender(catalog, embedder, funding=rec.funding)
+        rec = Recommender(catalog, embedder, funding=rec.funding, on_built=release_free_heap)
     events = assessment_events(200 if large else 600, seed=7)
     rec.features()
     for event in events[: 2 if large else 50]:
@@ -110,7 +111,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("rev", nargs="?", default="HEAD", help="the git revision to compare with")
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--large", action="store_true", help="the 100k catalogue (cached by upskill bench)")
+    parser.add_argument("--large", action="store_true", help="the 100k catalogue (cached by python -m benchmarks)")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:

@@ -1,6 +1,6 @@
 """Index benchmarks: build a synthetic catalogue's FAISS index, snapshot it, and apply live updates.
 
-``upskill bench`` calls :func:`measure_build`; the standalone run adds snapshot and in-process update figures:
+``python -m benchmarks`` calls :func:`measure_build`; the standalone run adds snapshot and in-process update figures:
 ``.venv/bin/python -m benchmarks.bench_index [--size 10000] [--updates 20]``. Not a test: it prints figures.
 
 - build: the offerings' texts embedded by the model (from the benchmark's embedding cache when every text is

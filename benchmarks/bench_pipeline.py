@@ -25,15 +25,14 @@ from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from kafka import KafkaConsumer
-from kafka import TopicPartition as SyncTopicPartition
 
 from benchmarks.bench_recommend import _percentile
+from config.settings import Settings
+from kafka_io.client import client_config, make_producer, read_from_start
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
-from streams.kafka_io import client_config, make_producer
+from store import Store
 from upskill.processes import WorkerProcess, WorkerProcessError, cpu_s
-from upskill.settings import Settings
-from upskill.store import Store
 
 SEND_ERROR = re.compile(r"Error while sending: [^\\\"]{0,240}")
 EVENT_ID = re.compile(rb'"event_id":\s*"([0-9a-f-]{36})"')
@@ -69,10 +68,7 @@ class Tail:
     def __init__(self, settings: Settings, topic: str) -> None:
         self.consumer = KafkaConsumer(**client_config(settings.kafka), consumer_timeout_ms=200,
                                       fetch_max_bytes=64 * 1024 * 1024)
-        parts = self.consumer.partitions_for_topic(topic) or set()
-        tps = [SyncTopicPartition(topic, p) for p in parts]
-        self.consumer.assign(tps)
-        self.consumer.seek_to_beginning(*tps)
+        read_from_start(self.consumer, topic)
 
     def poll(self) -> list[Any]:
         return list(self.consumer)

@@ -16,8 +16,8 @@ import numpy as np
 
 from recommender import Recommender
 from recommender.gaps import compute_gaps
+from runtime.heap import settle_heap
 from schemas.assessment import AssessmentCompleted
-from upskill.runtime import settle_heap
 
 TOP_K = 10
 
@@ -140,7 +140,7 @@ def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: Seq
     """``recommend`` over the events, with the embedding-only baseline measured right after it.
 
     ``warmup``: other learners' events, called untimed before each spell (see :func:`time_calls`). With
-    ``between``, the events are timed in two halves, before and after it runs (``upskill bench`` runs the
+    ``between``, the events are timed in two halves, before and after it runs (``python -m benchmarks`` runs the
     pipeline there): the figure then spans the other measurement, so a machine whose speed drifts affects
     both alike.
     """

@@ -18,21 +18,23 @@ import numpy as np
 
 from benchmarks.workload import assessment_events, large_catalog
 from catalog_ingest.seed import load_funding
+from config.settings import Settings
 from embeddings import Embedder
 from recommender import Catalog, Recommender
+from runtime.heap import release_free_heap
+from runtime.resources import make_embedder
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 from schemas.recommendation import Item
-from upskill.runtime import make_embedder
-from upskill.settings import Settings
 
 
 def compare(catalog: Catalog, embedder: Embedder, funding: Sequence[Offering], learners: int,
             seed: int = 11) -> dict[str, float]:
     """Shortlisted against exhaustive recommendations for the same learners over ``catalog``."""
     events = assessment_events(learners, seed=seed)
-    shortlisted = Recommender(catalog, embedder, funding=funding)
-    exhaustive = Recommender(catalog, embedder, funding=funding, shortlist_above=len(catalog))
+    shortlisted = Recommender(catalog, embedder, funding=funding, on_built=release_free_heap)
+    exhaustive = Recommender(catalog, embedder, funding=funding, shortlist_above=len(catalog),
+                             on_built=release_free_heap)
     fast, fast_ms = _timed(shortlisted, events)
     full, full_ms = _timed(exhaustive, events)
     pairs = [(a, b) for a, b in zip(fast, full, strict=True) if b]

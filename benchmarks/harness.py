@@ -1,4 +1,4 @@
-"""``upskill bench``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
+"""``python -m benchmarks``: every figure of issue 6 measured in one run, each beside a baseline from the same run.
 
 Order (two cores, so nothing timed runs beside anything else of ours that is busy): the embedded broker, the
 pipeline worker (one process per core, in one consumer group: ``upskill worker --processes N``) and a second
@@ -27,14 +27,15 @@ from typing import Any
 from benchmarks import bench_pipeline, bench_recommend
 from benchmarks.bench_index import measure_build
 from benchmarks.workload import assessment_events, cached_snapshots, example, large_catalog
+from config.settings import Settings, TopicNames
 from embeddings import CachedEmbedder, SentenceTransformerEmbedder
 from recommender import Recommender
+from runtime.heap import release_free_heap
+from runtime.resources import make_recommender
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess, rss_mb
-from upskill.runtime import make_recommender
-from upskill.settings import Settings, TopicNames
 
 logger = logging.getLogger(__name__)
 MAX_MESSAGE_KB = 1024  # aiokafka's and kafka-python's default max_request_size
@@ -129,7 +130,8 @@ class BenchRun:
         self.out["large_catalog_source"] = how
         if worker.proc is None:
             self._start_large(worker, source)
-        self.large_rec = Recommender(self.large_catalog, self.embedder, funding=self.rec.funding)
+        self.large_rec = Recommender(self.large_catalog, self.embedder, funding=self.rec.funding,
+                                     on_built=release_free_heap)
         self.large_rec.features()
         self._phase("large catalogue", t0, "large_catalog_source")
 

@@ -4,7 +4,7 @@ on the same events in this process.
     .venv/bin/python -m benchmarks.pipeline_cpu [--events 3000] [--processes 2]
 
 Starts the embedded broker and ``upskill worker --processes N``, warms it up, produces the events in one burst
-and waits until every recommendation is marked sent (as ``upskill bench`` does), reading ``/proc/<pid>/stat``
+and waits until every recommendation is marked sent (as ``python -m benchmarks`` does), reading ``/proc/<pid>/stat``
 before and after: the worker processes, tansu, and this process's producer. Then it times
 ``Recommender.recommend`` in-process on every other event of the same list (the same mix, other learners than
 the worker's caches saw). Prints one JSON object. Used to find what stands between the pipeline and the
@@ -24,10 +24,11 @@ from benchmarks import bench_pipeline
 from benchmarks.bench_recommend import time_calls
 from benchmarks.harness import bench_settings
 from benchmarks.workload import assessment_events
+from config.settings import Settings
+from runtime.heap import settle_heap
+from runtime.resources import make_recommender
 from upskill.broker import EmbeddedBroker
 from upskill.processes import WorkerProcess
-from upskill.runtime import make_recommender, settle_heap
-from upskill.settings import Settings
 
 
 def run(events: int, processes: int) -> dict[str, object]:

@@ -18,7 +18,7 @@ import logging
 import sys
 from pathlib import Path
 
-from upskill.settings import Settings
+from config.settings import Settings
 
 logger = logging.getLogger("upskill.healthcheck")
 

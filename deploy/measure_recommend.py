@@ -5,7 +5,7 @@ examples (random levels, fresh event ids), warms up, then times N calls. Prints 
 throughput, latency percentiles, CPU time per event (less sensitive than wall time to other load on the
 machine), peak memory and message sizes (input event, output recommendation, gzip ratio of a batch of outputs).
 
-Run from the repository root: ``.venv/bin/python deploy/measure_recommend.py [N]``. ``upskill bench`` will
+Run from the repository root: ``.venv/bin/python deploy/measure_recommend.py [N]``. ``python -m benchmarks`` will
 replace this figure with the pipeline's own.
 """
 

@@ -23,7 +23,6 @@ from recommender.explain import about, gap_text, rivals, why
 from recommender.features import CatalogFeatures
 from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
-from recommender.heap import release_free_heap
 from recommender.kinds import kind_of
 from recommender.memo import Memo
 from recommender.paths import build_path, resolve
@@ -94,6 +93,8 @@ class Recommender:
         semantic_k: how many FAISS neighbours of each competence descriptor are candidates.
         shortlist_above: catalogues larger than this are ranked through a shortlist
             (:mod:`recommender.shortlist`); smaller ones, every offering is scored.
+        on_built: called after each build of the ranking tables (the runtime gives the build's freed
+            temporaries back to the system: ``runtime.heap.release_free_heap``).
     """
 
     def __init__(
@@ -106,8 +107,10 @@ class Recommender:
         semantic_k: int = 30,
         shortlist_above: int = EXHAUSTIVE_UP_TO,
         home: str = DEFAULT_HOME,
+        on_built: Callable[[], object] | None = None,
     ) -> None:
         self.catalog = catalog
+        self.on_built = on_built
         self.framework = framework or load_framework()
         self.funding = list(funding)
         self.max_items = max_items
@@ -145,7 +148,8 @@ class Recommender:
             self._cards.clear()
             self._funding.clear()
             self._weighed = weights.VERSION[0]
-            release_free_heap()  # the build's temporaries
+            if self.on_built is not None:
+                self.on_built()
         return self._features
 
     def _view(self, f: CatalogFeatures, profile: LearnerProfile) -> ProfileView:

@@ -14,13 +14,13 @@ from typing import Any
 import faust
 import mode
 
+from config.settings import Settings
+from kafka_io.batch_publisher import BatchPublisher
+from kafka_io.client import faust_credentials
 from recommender import Recommender
 from streams import metrics
 from streams.catalog_follower import CatalogFollower
-from streams.kafka_io import faust_credentials
 from streams.processor import AssessmentProcessor, BatchResult, InRecord, encode
-from streams.publisher import BatchPublisher
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -38,11 +38,12 @@ class WorkerRuntime(mode.Service):
         self.ready = asyncio.Event()
 
     async def on_start(self) -> None:
-        from upskill.runtime import make_worker_parts, settle_heap
+        from runtime.heap import settle_heap
+        from runtime.resources import make_worker_parts
 
         await self.add_runtime_dependency(self.publisher)
         parts = await asyncio.to_thread(make_worker_parts, self.settings)
-        from upskill.store.adjustments import CachedAdjustments
+        from store.adjustments import CachedAdjustments
 
         self.processor = AssessmentProcessor(parts.recommender, parts.store, CachedAdjustments(parts.store),
                                              self.settings.kafka.max_event_bytes)

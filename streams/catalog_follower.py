@@ -12,13 +12,13 @@ import logging
 import mode
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
+from config.settings import Settings
 from embeddings import Embedder
+from kafka_io.client import aiokafka_config
 from recommender.catalog import Catalog
 from recommender.snapshot import save_snapshot
 from streams import metrics
 from streams.catalog_sync import apply_batch
-from streams.kafka_io import aiokafka_config
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 

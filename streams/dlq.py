@@ -4,7 +4,7 @@ Replay re-publishes each dead letter's original bytes, with its original key, to
 unfiltered replay remembers how far it got as the committed offset of a consumer group (partitions are
 assigned, not joined), so a second replay does not send the same records again. Re-sent events that had
 been processed after all are harmless: the worker is idempotent by ``event_id``. A dead letter of a learner
-erased since is not replayed (the register of erased learners, ``upskill.store.privacy``), nor is one without a
+erased since is not replayed (the register of erased learners, ``store.privacy``), nor is one without a
 body (a tombstone, or a record dead-lettered for its size).
 """
 
@@ -14,11 +14,11 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 from kafka.structs import OffsetAndMetadata
 
-from streams.kafka_io import client_config, make_producer
-from upskill.settings import Settings
+from config.settings import Settings
+from kafka_io.client import Record, client_config, make_producer, read_from_start, send_all
 
 logger = logging.getLogger(__name__)
 REPLAY_GROUP = "upskill-dlq-replay"
@@ -60,14 +60,10 @@ class DeadLetterReader:
         self.consumer = KafkaConsumer(
             **client_config(settings.kafka), group_id=group, enable_auto_commit=False, consumer_timeout_ms=500
         )
-        parts = self.consumer.partitions_for_topic(self.topic) or set()
-        self.partitions = [TopicPartition(self.topic, p) for p in sorted(parts)]
-        self.consumer.assign(self.partitions)
+        self.partitions = read_from_start(self.consumer, self.topic)
         for tp in self.partitions:
             committed = None if from_start else self.consumer.committed(tp)
-            if committed is None:
-                self.consumer.seek_to_beginning(tp)
-            else:
+            if committed is not None:
                 self.consumer.seek(tp, committed)
 
     def __iter__(self) -> Iterator[DeadLetter]:
@@ -96,15 +92,15 @@ class DeadLetterReader:
 
 def replay(settings: Settings, error_type: str | None = None, dry_run: bool = False) -> ReplayResult:
     """Re-publish dead letters (optionally only one ``error_type``) to their original topics."""
-    from upskill.store import Store
-    from upskill.store.privacy import erased_since
+    from store import Store
+    from store.privacy import erased_since
 
     result = ReplayResult()
     reader = DeadLetterReader(settings)
     store = Store(settings.database.url)
     producer = None if dry_run else make_producer(settings)
     try:
-        futures = []
+        records = []
         for letter in reader:
             # a record dead-lettered for its size kept no body, a tombstone has none: nothing to replay
             if (error_type and letter.error_type != error_type) or not letter.origin or not letter.value:
@@ -120,11 +116,11 @@ def replay(settings: Settings, error_type: str | None = None, dry_run: bool = Fa
             result.by_type[letter.error_type] = result.by_type.get(letter.error_type, 0) + 1
             if producer is not None:
                 headers = [("replayed_from", f"{reader.topic}:{letter.partition}:{letter.offset}".encode())]
-                futures.append(producer.send(letter.origin, key=letter.key, value=letter.value, headers=headers))
+                records.append(Record(letter.origin, letter.key, letter.value, headers))
         if producer is not None:
-            producer.flush(30)
-            for fut in futures:
-                fut.get(timeout=30)
+            for exc in send_all(producer, records, timeout_s=30):
+                if exc is not None:
+                    raise exc
             if error_type is None:  # a filtered replay leaves the others for a later, unfiltered one
                 reader.commit()
         logger.info("dead letters replayed: %d, skipped: %d", result.replayed, result.skipped)

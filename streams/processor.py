@@ -11,7 +11,7 @@ exactly one stored recommendation and at least one message with its deterministi
 
 Erasure: a tombstone (null value) on the input topic is an erasure marker and is skipped, not dead-lettered;
 an assessment made before its learner's erasure (a replay, an offset reset) is not processed, so nothing
-re-creates an erased learner (``upskill.store.privacy``).
+re-creates an erased learner (``store.privacy``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,8 @@ from recommender import Recommender
 from schemas.assessment import AssessmentCompleted
 from schemas.errors import describe_validation_error
 from schemas.recommendation import RecommendationGenerated
-from upskill.store import Store
-from upskill.store.privacy import erased_since
+from store import Store
+from store.privacy import erased_since
 
 logger = logging.getLogger(__name__)
 

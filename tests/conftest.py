@@ -65,7 +65,7 @@ def unique_topics(request: pytest.FixtureRequest):
     """Topic names unique to one test (``TopicNames`` with a per-test suffix)."""
     import uuid
 
-    from upskill.settings import TopicNames
+    from config.settings import TopicNames
 
     suffix = f"{request.node.name[:40]}-{uuid.uuid4().hex[:8]}".replace("[", "-").replace("]", "")
     base = TopicNames()
@@ -77,7 +77,7 @@ def kafka_settings(kafka_bootstrap: str, unique_topics, tmp_path: Path, embeddin
     """Settings pointing at the test broker, with this test's own topics, group and data dir."""
     import uuid
 
-    from upskill.settings import Settings
+    from config.settings import Settings
 
     return Settings(
         kafka={

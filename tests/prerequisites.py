@@ -9,7 +9,7 @@ import sys
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from tests.postgres import PG_URL
+from tests.support.postgres import PG_URL
 from tests.web.conftest import CHROMIUM
 
 

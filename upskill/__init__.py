@@ -1,3 +1,5 @@
-"""upskill's entry points: settings, the command line, the embedded broker and the demo."""
+"""upskill's entry points: the command line, the embedded broker and the demo that wire the packages together."""
 
-__version__ = "0.1.0"
+from config import __version__
+
+__all__ = ["__version__"]

@@ -17,15 +17,16 @@ from importlib import resources
 from pathlib import Path
 
 import httpx
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 from pydantic import SecretStr
 
+from config.settings import Settings
+from kafka_io.client import client_config, ensure_topics, read_from_start
+from pix_import import decode_export
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
-from streams.kafka_io import client_config, ensure_topics
 from upskill.broker import EmbeddedBroker, free_port
 from upskill.processes import settings_env
-from upskill.settings import Settings
 
 
 class DemoError(RuntimeError):
@@ -122,6 +123,12 @@ def sample_events() -> list[AssessmentCompleted]:
     ]
 
 
+def shipped_example() -> str:
+    """The fictional Pix Orga export shipped in ``upskill/examples/`` (what the demo imports with the demo key)."""
+    data = resources.files("upskill.examples").joinpath("pix-profiles-collection.csv").read_bytes()
+    return decode_export(data)
+
+
 def submit(stack: DemoStack, events: list[AssessmentCompleted]) -> None:
     """POST each event to the API (which stores it in its outbox and publishes it)."""
     url = f"http://127.0.0.1:{stack.api_port}/v1/assessments"
@@ -145,9 +152,7 @@ class TopicReader:
     def __init__(self, settings: Settings) -> None:
         topic = settings.kafka.topics.recommendations
         self.consumer = KafkaConsumer(**client_config(settings.kafka), consumer_timeout_ms=200)
-        parts = [TopicPartition(topic, p) for p in self.consumer.partitions_for_topic(topic) or []]
-        self.consumer.assign(parts)
-        self.consumer.seek_to_beginning(*parts)
+        read_from_start(self.consumer, topic)
         self.seen: dict[str, RecommendationGenerated] = {}
 
     def poll(self) -> dict[str, RecommendationGenerated]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import BaseModel, SecretStr
 
+from config.settings import Settings
 from schemas.errors import UpskillError
-from upskill.settings import Settings
 
 
 class WorkerProcessError(UpskillError, RuntimeError):

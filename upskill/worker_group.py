@@ -23,8 +23,8 @@ import subprocess
 import sys
 import time
 
+from config.settings import Settings
 from upskill.processes import settings_env
-from upskill.settings import Settings
 
 logger = logging.getLogger(__name__)
 _PR_SET_PDEATHSIG = 1
@@ -49,9 +49,9 @@ def child_env(settings: Settings, index: int) -> dict[str, str]:
 def _prepare(settings: Settings) -> None:
     """Topics, the store's schema and the seed catalogue, once for the whole group (a failure here stops the
     command before any child starts)."""
-    from streams.kafka_io import ensure_topics
-    from upskill.runtime import seed_catalog_if_empty
-    from upskill.store import Store
+    from kafka_io.client import ensure_topics
+    from runtime.resources import seed_catalog_if_empty
+    from store import Store
 
     ensure_topics(settings)
     Store(settings.database.url).dispose()  # migrates

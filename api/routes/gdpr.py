@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request, status
 
 from api.auth import Principal, require_role
 from api.outbox import wake_relay
-from upskill.store.privacy import ErasureReport, LearnerExport, erase_learner, export_learner
+from store.privacy import ErasureReport, LearnerExport, erase_learner, export_learner
 
 router = APIRouter(prefix="/v1/learners", tags=["gdpr"])
 Admin = Annotated[Principal, Depends(require_role("admin"))]

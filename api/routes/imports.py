@@ -20,8 +20,8 @@ from pydantic import BaseModel, Field
 
 from api.auth import require_role
 from api.outbox import wake_relay
-from schemas.assessment import AssessmentCompleted, LearnerStatus
-from upskill.imports import (
+from config.settings import Settings
+from pix_import import (
     ImportOptions,
     MissingPseudonymKeyError,
     NotAPixExportError,
@@ -29,7 +29,7 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
-from upskill.settings import Settings
+from schemas.assessment import AssessmentCompleted, LearnerStatus
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def get_assessment_publisher(
     """Sends events to the assessments topic: via the app's outbox if it has a store, else with kafka-python."""
     store = getattr(request.app.state, "store", None)
     if store is None:
-        from upskill.imports.publish import publish_assessments
+        from kafka_io.assessments import publish_assessments
 
         return lambda events: publish_assessments(settings, events)
     topic = settings.kafka.topics.assessments
@@ -150,7 +150,7 @@ def make_router(access: Callable[..., Any]) -> APIRouter:
 
 
 def _publish(publisher: Publisher, events: Sequence[AssessmentCompleted]) -> int:
-    from streams.kafka_io import KafkaUnavailableError
+    from kafka_io.client import KafkaUnavailableError
 
     try:
         return publisher(events)

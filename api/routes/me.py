@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from api import people
 from api.auth import Principal, current_principal, require_role
 from api.feedback import FeedbackEntry, feedback_of
-from upskill.store.db import set_consent
-from upskill.store.models import ConsentRow
+from store.db import set_consent
+from store.models import ConsentRow
 
 router = APIRouter(prefix="/v1/me", tags=["me"])
 Learner = Annotated[Principal, Depends(require_role("learner"))]

@@ -18,11 +18,12 @@ from fastapi import APIRouter, Body, Depends, HTTPException, Request, Response, 
 from pydantic import BaseModel, Field
 
 from api.auth import Principal, current_principal
-from catalog_ingest.publish import KafkaSink, Publisher
+from catalog_ingest.publish import Publisher
 from catalog_ingest.validate import CatalogValidationError, validate_offering
+from kafka_io.catalog_sink import KafkaSink
+from kafka_io.client import KafkaUnavailableError
 from schemas.errors import UpskillError
 from schemas.offering import Offering
-from streams.kafka_io import KafkaUnavailableError
 
 router = APIRouter(prefix="/v1", tags=["offerings"])
 _create_lock = threading.Lock()

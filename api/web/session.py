@@ -21,8 +21,8 @@ from fastapi import Request, Response
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import delete
 
-from upskill.store.db import aware
-from upskill.store.models import WebSessionRow
+from store.db import aware
+from store.models import WebSessionRow
 
 COOKIE = "upskill_session"
 LANG_COOKIE = "upskill_lang"

@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from tests.api.people_data import World, build_world
-from tests.postgres import store_url  # noqa: F401 - a fixture
-from upskill.settings import Settings
+from config.settings import Settings
+from tests.support.people_data import World, build_world
+from tests.support.postgres import store_url  # noqa: F401 - a fixture
 
 
 @pytest.fixture()

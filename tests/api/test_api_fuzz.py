@@ -19,8 +19,8 @@ from schemathesis.checks import not_a_server_error
 
 from api.main import create_app
 from catalog_ingest.publish import MemorySink, Publisher
-from tests.api.people_data import build_world
-from upskill.settings import Settings
+from config.settings import Settings
+from tests.support.people_data import build_world
 
 EXAMPLES = 12
 # Schemathesis loads the schema when the module is collected (its pytest fixture loader does not work with

@@ -14,7 +14,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 
 from api.main import create_app
-from upskill.settings import Settings
+from config.settings import Settings
 
 pytestmark = pytest.mark.hostile
 EXAMPLES = 6

@@ -8,12 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
+from kafka_io.client import ensure_topics
 from schemas.assessment import AssessmentCompleted
-from streams.kafka_io import ensure_topics
+from store import Store
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, wait_for
-from upskill.settings import Settings
-from upskill.store import Store
+from tests.support.worker_proc import TopicTail, wait_for
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.main import create_app
 from api.routes.imports import MAX_UPLOAD_BYTES
+from config.settings import Settings
 from tests.conftest import example_event
-from upskill.settings import Settings
 
 pytestmark = pytest.mark.hostile
 

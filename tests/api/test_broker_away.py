@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
+from config.settings import Settings
 from upskill.broker import EmbeddedBroker
-from upskill.settings import Settings
 
 pytestmark = pytest.mark.hostile
 ADMIN = {"Authorization": "Bearer test-admin-token"}

@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from tests.api.conftest import auth
-from tests.api.people_data import pair
 from tests.conftest import example_event
+from tests.support.people_data import pair
 
 pytestmark = pytest.mark.hostile
 

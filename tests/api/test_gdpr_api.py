@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select, text
 
 from api.main import create_app
-from streams.kafka_io import ensure_topics
+from kafka_io.client import ensure_topics
+from store.models import OutboxRow
 from tests.api.conftest import auth
-from tests.api.people_data import build_world
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, wait_for
-from upskill.store.models import OutboxRow
+from tests.support.people_data import build_world
+from tests.support.worker_proc import TopicTail, wait_for
 
 ADMIN = {"Authorization": "Bearer test-admin-token"}
 TABLES = ("assessments", "recommendations", "reviews", "feedback", "users")

@@ -7,9 +7,9 @@ from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
 from api.main import create_app
+from config.settings import Settings
 from tests.api.conftest import auth
-from tests.api.people_data import build_world
-from upskill.settings import Settings
+from tests.support.people_data import build_world
 
 pytestmark = pytest.mark.hostile
 

@@ -7,8 +7,8 @@ import json
 from sqlalchemy import select
 
 from schemas.review import RecommendationReviewed
+from store.models import OutboxRow
 from tests.api.conftest import auth
-from upskill.store.models import OutboxRow
 
 
 def _reviewed_events(world) -> list[RecommendationReviewed]:
@@ -133,7 +133,7 @@ def test_learner_feedback_is_kept_per_item(world):
 
 def test_history_lists_every_recommendation_newest_first(world):
     client, w = world
-    from tests.api.people_data import pair
+    from tests.support.people_data import pair
 
     w.store.save([pair("ana", "c1", True, n=5)])
     hist = client.get("/v1/me/history", headers=auth(w, "ana")).json()

@@ -12,9 +12,9 @@ import time
 import httpx
 import pytest
 
+from config.settings import Settings
 from upskill.broker import free_port
 from upskill.processes import settings_env
-from upskill.settings import Settings
 
 pytestmark = [pytest.mark.hostile, pytest.mark.slow]
 

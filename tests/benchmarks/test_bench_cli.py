@@ -1,4 +1,4 @@
-"""``upskill bench``: the JSON contract and the pieces behind it, on tiny sizes (no timing is asserted)."""
+"""``python -m benchmarks``: the JSON contract and the pieces behind it, on tiny sizes (no timing is asserted)."""
 
 from __future__ import annotations
 
@@ -69,7 +69,7 @@ def test_quick_index_build_with_a_cold_cache_says_its_vectors_are_synthetic(reco
 def test_bench_quick_json_prints_one_object_with_every_figure(tmp_path: Path, embedding_cache_dir: Path):
     env = {"UPSKILL_DATA_DIR": str(tmp_path), "UPSKILL_MODEL__CACHE_DIR": str(embedding_cache_dir)}
     done = subprocess.run(
-        [sys.executable, "-m", "upskill.cli", "bench", "--quick", "--json", "--sizes", TINY],
+        [sys.executable, "-m", "benchmarks", "--quick", "--json", "--sizes", TINY],
         capture_output=True, text=True, cwd=ROOT, timeout=600, env=_env(env),
     )
     assert done.returncode == 0, done.stderr[-3000:]

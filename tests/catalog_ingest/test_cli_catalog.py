@@ -8,8 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from catalog_ingest.seed import load_offerings
-from tests.catalog_ingest.feeds import BAD_CSV_PROBLEMS, BAD_JSONL_PROBLEMS, write_bad_feeds
 from tests.conftest import ROOT
+from tests.support.feeds import BAD_CSV_PROBLEMS, BAD_JSONL_PROBLEMS, write_bad_feeds
 from upskill.cli import app
 
 SEED = ROOT / "catalog_ingest" / "data" / "offerings.jsonl"

@@ -13,10 +13,10 @@ from collections.abc import Callable
 import pytest
 
 from catalog_ingest.normalise import NORMALISERS, FieldError, normalise
+from pix_import import ImportOptions, import_pix_profiles
 from recommender.constraints import OfferingFacts
 from schemas.offering import Offering
-from tests.imports.conftest import KEY, edit, example_text
-from upskill.imports import ImportOptions, import_pix_profiles
+from tests.support.pix_exports import KEY, edit, example_text
 
 pytestmark = pytest.mark.hostile
 

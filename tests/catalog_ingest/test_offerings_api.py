@@ -12,8 +12,8 @@ from api.routes.offerings import OwnershipError, check_ownership
 from catalog_ingest.infer import INFERRED_MARK, CompetenceInferrer
 from catalog_ingest.publish import MemorySink, Publisher, encode
 from catalog_ingest.seed import load_offerings
-from tests.catalog_ingest.feeds import GOOD
-from upskill.settings import Settings
+from config.settings import Settings
+from tests.support.feeds import GOOD
 
 KEYS = {
     "acme-key": Principal(role="provider", name="ACME", provider="acme"),

@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 
 import pytest
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer
 
 from catalog_ingest.ingest import ingest_files
-from catalog_ingest.publish import KafkaSink, MemorySink, Publisher, encode
+from catalog_ingest.publish import MemorySink, Publisher, encode
 from catalog_ingest.seed import load_offerings
-from tests.catalog_ingest.feeds import BAD_IDS, GOOD_IDS, write_bad_feeds
+from kafka_io.catalog_sink import KafkaSink
+from kafka_io.client import read_from_start
 from tests.conftest import ROOT
+from tests.support.feeds import BAD_IDS, GOOD_IDS, write_bad_feeds
 
 SEED = ROOT / "catalog_ingest" / "data" / "offerings.jsonl"
 
@@ -56,9 +58,7 @@ def _read_topic(settings) -> tuple[dict[str, bytes | None], int]:
     """The latest value per key and the number of records, read with assign() (no consumer group)."""
     topic = settings.kafka.topics.catalog
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_list, enable_auto_commit=False)
-    parts = [TopicPartition(topic, p) for p in sorted(consumer.partitions_for_topic(topic) or [])]
-    consumer.assign(parts)
-    consumer.seek_to_beginning(*parts)
+    parts = read_from_start(consumer, topic)
     end = consumer.end_offsets(parts)
     latest: dict[str, bytes | None] = {}
     batch: dict = {}

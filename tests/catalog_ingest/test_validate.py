@@ -7,14 +7,14 @@ import pytest
 from catalog_ingest.readers import read_csv
 from catalog_ingest.seed import load_offerings
 from catalog_ingest.validate import CatalogValidationError, validate_files, validate_offering
-from tests.catalog_ingest.feeds import (
+from tests.conftest import ROOT
+from tests.support.feeds import (
     BAD_CSV_PROBLEMS,
     BAD_JSONL_PROBLEMS,
     GOOD,
     GOOD_IDS,
     write_bad_feeds,
 )
-from tests.conftest import ROOT
 
 SEED = ROOT / "catalog_ingest" / "data" / "offerings.jsonl"
 

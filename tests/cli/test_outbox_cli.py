@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 from sqlalchemy import update
 from typer.testing import CliRunner
 
-from streams.outbox_relay import parked_count
+from kafka_io.outbox_relay import parked_count
+from store import Store
+from store.models import OutboxRow
 from upskill.cli import app
-from upskill.store import Store
-from upskill.store.models import OutboxRow
 
 
 def test_show_lists_parked_records_with_the_reason_and_retry_puts_them_back(tmp_path, monkeypatch):

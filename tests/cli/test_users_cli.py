@@ -8,9 +8,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.keys import hash_token, resolve_key
-from tests.api.people_data import pair
+from store import Store
+from tests.support.people_data import pair
 from upskill.cli import app
-from upskill.store import Store
 
 
 @pytest.fixture()

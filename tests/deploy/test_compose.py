@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from tests.deploy.manifests import COMPOSE, K8S, ROOT, environment, interpolate, load_docs
+from tests.support.manifests import COMPOSE, K8S, ROOT, environment, interpolate, load_docs
 
 SECRETS = {"UPSKILL_API__ADMIN_TOKEN": "t0ken", "UPSKILL_PSEUDONYM_KEY": "k3y", "UPSKILL_API__SESSION_SECRET": "s3cret"}
 

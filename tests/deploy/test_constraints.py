@@ -10,7 +10,7 @@ from importlib.metadata import version
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from tests.deploy.manifests import ROOT
+from tests.support.manifests import ROOT
 
 
 def _pins() -> dict[str, str]:

@@ -9,7 +9,7 @@ import tomllib
 
 import pytest
 
-from tests.deploy.manifests import DOCKERFILE, ROOT, dockerfile_args, dockerfile_instructions
+from tests.support.manifests import DOCKERFILE, ROOT, dockerfile_args, dockerfile_instructions
 
 
 @pytest.fixture(scope="module")

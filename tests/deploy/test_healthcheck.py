@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from tests.deploy.manifests import DEPLOY
+from tests.support.manifests import DEPLOY
 
 
 def _load():

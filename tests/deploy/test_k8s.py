@@ -11,9 +11,9 @@ import kubernetes_validate
 import pytest
 import yaml
 
-from streams.kafka_io import topic_specs
-from tests.deploy.manifests import K8S, load_docs
-from upskill.settings import KafkaSettings, TopicNames
+from config.settings import KafkaSettings, TopicNames
+from kafka_io.client import topic_specs
+from tests.support.manifests import K8S, load_docs
 
 NOT_APPLIED = {"kustomization.yaml", "secret.example.yaml"}
 KUBERNETES = "1.30.0"  # oldest Kubernetes the manifests must work on (HPA v2 and PDB v1 are GA there)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from tests.deploy.manifests import (
+from config.settings import Settings
+from tests.support.manifests import (
     COMPOSE,
     DEPLOY,
     K8S,
@@ -17,7 +18,6 @@ from tests.deploy.manifests import (
     load_docs,
     setting_path,
 )
-from upskill.settings import Settings
 
 
 @pytest.mark.parametrize(
@@ -65,7 +65,7 @@ def test_validator_agrees_with_pydantic_settings(monkeypatch):
 def test_every_upskill_variable_in_deploy_is_a_setting():
     named = {p.relative_to(DEPLOY).as_posix(): env_names_in(p.read_text(encoding="utf-8")) for p in deploy_text_files()}
     unknown = {f"{where}: {name}" for where, names in named.items() for name in names if setting_path(name) is None}
-    assert not unknown, f"not fields of upskill.settings.Settings: {sorted(unknown)}"
+    assert not unknown, f"not fields of config.settings.Settings: {sorted(unknown)}"
     everywhere = set().union(*named.values())
     assert {"UPSKILL_KAFKA__BOOTSTRAP_SERVERS", "UPSKILL_DATABASE__URL", "UPSKILL_METRICS__PORT"} <= everywhere
 

@@ -22,13 +22,13 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from api.main import create_app
-from streams.kafka_io import ensure_topics, make_producer, publish
+from config.settings import Settings
+from kafka_io.client import ensure_topics, make_producer, publish
+from store import Store
+from store.models import RecommendationRow
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import EmbeddedBroker, free_port
-from upskill.settings import Settings
-from upskill.store import Store
-from upskill.store.models import RecommendationRow
 
 pytestmark = [pytest.mark.faults, pytest.mark.kafka, pytest.mark.slow]
 ADMIN = {"Authorization": "Bearer test-admin-token"}

@@ -6,7 +6,7 @@ import pytest
 
 from catalog_ingest.seed import load_offerings
 from recommender.constraints import LearnerProfile, OfferingFacts, rejected_mask, violations
-from tests.recommender.synthetic import offering
+from tests.support.synthetic import offering
 
 
 def profile(**kw: object) -> LearnerProfile:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog_ingest.seed import load_funding
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support.synthetic import event, offering, small_recommender
 
 PAID = offering("paid-security", competences=["4.1", "5.2"], level_min=1, level_max=3, cost={"free": False})
 FREE = offering("free-security", competences=["4.1"], level_min=1, level_max=3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recommender.gaps import compute_gaps
 from schemas.framework import load_framework
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support.synthetic import event, offering, small_recommender
 
 FW = load_framework()
 

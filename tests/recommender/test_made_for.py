@@ -8,7 +8,7 @@ import pytest
 from recommender import fitting
 from recommender.evaluation import Score
 from recommender.places import load_places
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support.synthetic import event, offering, small_recommender
 
 OWNER = {"languages": ["en"], "status": "self-employed"}
 EMPLOYEE = {"languages": ["en"], "status": "employee"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recommender.paths import build_path
 from schemas.recommendation import Gap
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support.synthetic import event, offering, small_recommender
 
 
 def gap(code: str, current: int, target: int) -> Gap:

@@ -7,7 +7,7 @@ import pytest
 
 from recommender.constraints import LearnerProfile, violations
 from recommender.places import load_places
-from tests.recommender.synthetic import offering
+from tests.support.synthetic import offering
 
 GREATER_REGION = [
     ("FR", "Moselle"), ("FR", "Meurthe-et-Moselle"), ("BE", "Province de Luxembourg"), ("BE", "Liège"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from recommender.signals import level_quality
-from tests.recommender import synthetic
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support import synthetic
+from tests.support.synthetic import event, offering, small_recommender
 
 EMPLOYEE = {"languages": ["en"], "status": "employee"}
 
@@ -153,7 +153,7 @@ def test_recommend_never_calls_the_model() -> None:
 
 def test_rejections_stay_a_short_list_however_many_offerings_are_ruled_out():
     from recommender.engine import MAX_REJECTIONS
-    from tests.recommender.synthetic import event, offering, small_recommender
+    from tests.support.synthetic import event, offering, small_recommender
 
     offs = [offering(f"far-{i}", level_min=7, level_max=8) for i in range(60)]
     offs += [offering(f"lang-{i}", languages=["pt"]) for i in range(60)]

@@ -12,7 +12,7 @@ from recommender import Recommender
 from recommender.catalog import Catalog
 from recommender.constraints import LearnerProfile, violations
 from recommender.index import NumpyIndex
-from tests.recommender.synthetic import DIM, HashEmbedder
+from tests.support.synthetic import DIM, HashEmbedder
 
 SYNTHETIC = 7000  # above recommender.shortlist.EXHAUSTIVE_UP_TO with the shipped offerings
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from recommender.kinds import kind_of, kinds
 from schemas.offering import LEARNING_KINDS, SERVICE_KINDS
-from tests.recommender.synthetic import event, offering, small_recommender
+from tests.support.synthetic import event, offering, small_recommender
 
 
 def test_the_kinds_table_knows_every_kind_of_the_catalogue_readme() -> None:

@@ -8,10 +8,10 @@ from api import people
 from api.auth import Principal
 from api.feedback import give_feedback
 from schemas.assessment import AssessmentCompleted
-from tests.api.people_data import pair
+from store import Store
+from store.adjustments import CachedAdjustments, factor, feedback_adjustments
 from tests.conftest import example_event
-from upskill.store import Store
-from upskill.store.adjustments import CachedAdjustments, factor, feedback_adjustments
+from tests.support.people_data import pair
 
 ADMIN = Principal(role="admin", name="admin")
 

@@ -6,8 +6,8 @@ import multiprocessing
 
 from sqlalchemy import inspect
 
-from upskill.store import Store
-from upskill.store.db import make_engine
+from store import Store
+from store.db import make_engine
 
 
 def test_stores_opened_at_once_by_several_processes_all_migrate(store_url):

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import inspect, text
 
 from api.keys import InvalidUserError, create_user, hash_token, list_users, resolve_key, revoke_user_keys
-from tests.postgres import pg_schema
-from upskill.store import Store
+from store import Store
+from tests.support.postgres import pg_schema
 
 
 def test_keys_are_stored_only_as_hashes_and_resolve_to_their_scope(store_url):

@@ -1,3 +1,3 @@
 """Stream tests that touch the store run on SQLite and, marked ``postgres``, on PostgreSQL."""
 
-from tests.postgres import store_url  # noqa: F401 - a fixture
+from tests.support.postgres import store_url  # noqa: F401 - a fixture

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from kafka import KafkaProducer
 
+from kafka_io.client import Record, client_config, ensure_topics, send_all
 from streams.dlq import DeadLetterReader, replay
-from streams.kafka_io import client_config, ensure_topics
 from streams.processor import InRecord, dead_letter
-from tests.streams.worker_proc import TopicTail, wait_for
+from tests.support.worker_proc import TopicTail, wait_for
 
 pytestmark = pytest.mark.kafka
 
@@ -16,11 +16,12 @@ pytestmark = pytest.mark.kafka
 def _put_dead_letters(settings, n: int) -> None:
     topics = settings.kafka.topics
     producer = KafkaProducer(**client_config(settings.kafka))
+    records = []
     for i in range(n):
         rec = InRecord(f"lrn-{i}".encode(), f'{{"broken": {i}}}'.encode(), topics.assessments, 0, i)
         letter = dead_letter(rec, "event_id: Field required", "schema" if i % 2 else "json")
-        producer.send(topics.assessments_dlq, key=letter.key, value=letter.value, headers=letter.headers)
-    producer.flush()
+        records.append(Record(topics.assessments_dlq, letter.key, letter.value, letter.headers))
+    assert send_all(producer, records) == [None] * n
     producer.close()
 
 

@@ -12,14 +12,14 @@ import uuid
 import httpx
 import pytest
 
+from kafka_io.client import ensure_topics, make_producer, publish
+from kafka_io.outbox_relay import OutboxRelay
+from store import Store
+from store.privacy import erase_learner, export_learner
 from streams.dlq import replay
-from streams.kafka_io import ensure_topics, make_producer, publish
-from streams.outbox_relay import OutboxRelay
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port
-from upskill.store import Store
-from upskill.store.privacy import erase_learner, export_learner
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow, pytest.mark.hostile]
 

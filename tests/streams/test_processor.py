@@ -7,10 +7,10 @@ import json
 import pytest
 
 from schemas.assessment import AssessmentCompleted
+from store import Store
 from streams.processor import AssessmentProcessor, InRecord
 from tests.conftest import example_event
-from tests.postgres import store_url  # noqa: F401 - a fixture
-from upskill.store import Store
+from tests.support.postgres import store_url  # noqa: F401 - a fixture
 
 
 @pytest.fixture()

@@ -7,8 +7,8 @@ import pytest
 from pydantic import ValidationError
 
 from benchmarks.workload import assessment_events
+from config.settings import KafkaSettings, Settings
 from streams.app import create_app
-from upskill.settings import KafkaSettings, Settings
 
 
 def test_the_worker_producer_batches_several_recommendations(recommender, tmp_path):

@@ -11,9 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from streams.kafka_io import ensure_topics, make_producer, publish
+from kafka_io.client import ensure_topics, make_producer, publish
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 ADMIN = {"Authorization": "Bearer test-admin-token"}

@@ -15,11 +15,11 @@ import httpx
 import pytest
 from confluent_kafka import Producer
 
-from streams.kafka_io import ensure_topics, make_producer, publish
+from kafka_io.client import ensure_topics, make_producer, publish
+from store import Store
 from tests.conftest import example_event
-from tests.streams.worker_proc import TopicTail, WorkerProcess, wait_for
+from tests.support.worker_proc import TopicTail, WorkerProcess, wait_for
 from upskill.broker import free_port
-from upskill.store import Store
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

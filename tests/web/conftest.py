@@ -13,13 +13,13 @@ import uvicorn
 
 from api.keys import create_user
 from api.main import create_app
+from config.settings import Settings
 from recommender import Recommender
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated, SupportItem
+from store import Store
 from tests.conftest import example_event
 from upskill.broker import free_port, wait_for_port
-from upskill.settings import Settings
-from upskill.store import Store
 
 ADMIN_TOKEN = "test-admin-token"
 COUNSELLOR_ID = "adem-c-042"

@@ -6,8 +6,8 @@ import importlib
 
 import typer
 
-from upskill.logs import configure_logging
-from upskill.settings import Settings
+from config.logs import configure_logging
+from config.settings import Settings
 
 app = typer.Typer(
     name="upskill",
@@ -26,7 +26,6 @@ def _root() -> None:
 
 # Modules that define commands; each has ``register(app: typer.Typer) -> None``.
 _COMMAND_MODULES = (
-    "upskill.cli.bench",
     "upskill.cli.catalog",
     "upskill.cli.eval",
     "upskill.cli.demo",

@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from catalog_ingest.validate import ValidationReport, validate_files
-from upskill.settings import Settings
+from config.settings import Settings
 
 if TYPE_CHECKING:
     from catalog_ingest.infer import CompetenceInferrer
@@ -81,7 +81,7 @@ def validate(files: list[Path] = FILES) -> None:
 def _inferrer(settings: Settings) -> CompetenceInferrer:
     from catalog_ingest.infer import CompetenceInferrer
     from catalog_ingest.seed import load_offerings
-    from upskill.runtime import make_embedder
+    from runtime.resources import make_embedder
 
     embedder = make_embedder(settings)
     inferrer = CompetenceInferrer(embedder, examples=load_offerings(settings.catalog.path))
@@ -97,8 +97,9 @@ def ingest(
 
     Unchanged offerings are not sent again. Exit code 1 when any row was rejected, 3 when Kafka is unreachable.
     """
-    from catalog_ingest.publish import KafkaSink, Publisher
-    from streams.kafka_io import KafkaUnavailableError
+    from catalog_ingest.publish import Publisher
+    from kafka_io.catalog_sink import KafkaSink
+    from kafka_io.client import KafkaUnavailableError
     from upskill.cli import settings_from_env
 
     settings = settings_from_env()
@@ -123,8 +124,9 @@ def ingest(
 
 def withdraw(ids: list[str] = typer.Argument(..., help="Offering ids to withdraw.")) -> None:
     """Withdraw offerings: a tombstone (null value) for each id the catalogue topic holds."""
-    from catalog_ingest.publish import KafkaSink, Publisher
-    from streams.kafka_io import KafkaUnavailableError
+    from catalog_ingest.publish import Publisher
+    from kafka_io.catalog_sink import KafkaSink
+    from kafka_io.client import KafkaUnavailableError
     from upskill.cli import settings_from_env
 
     settings = settings_from_env()
@@ -161,8 +163,9 @@ def coverage(
 ) -> None:
     """How many active offerings serve each DigComp competence and level band, by language and format."""
     from catalog_ingest.coverage import coverage as compute
-    from catalog_ingest.publish import KafkaSink, decode
+    from catalog_ingest.publish import decode
     from catalog_ingest.seed import load_offerings
+    from kafka_io.catalog_sink import KafkaSink
     from upskill.cli import settings_from_env
 
     settings = settings_from_env()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import signal
 import time
-from importlib import resources
 from pathlib import Path
 
 import typer
@@ -19,11 +18,11 @@ from schemas.recommendation import RecommendationGenerated
 
 def _pix_events() -> list[AssessmentCompleted]:
     """The shipped Pix Orga export, imported with the public demo key (demo data only)."""
-    from upskill.imports import DEMO_PSEUDONYM_KEY, ImportOptions, decode_export, import_pix_profiles
+    from pix_import import DEMO_PSEUDONYM_KEY, ImportOptions, import_pix_profiles
+    from upskill.demo import shipped_example
 
-    data = resources.files("upskill.examples").joinpath("pix-profiles-collection.csv").read_bytes()
     options = ImportOptions(role="jobseeker-employability", languages=("fr", "de", "en"), status="jobseeker")
-    return import_pix_profiles(decode_export(data), DEMO_PSEUDONYM_KEY.encode(), options).events
+    return import_pix_profiles(shipped_example(), DEMO_PSEUDONYM_KEY.encode(), options).events
 
 
 def _show_support(console: Console, rec: RecommendationGenerated) -> None:

@@ -53,8 +53,8 @@ def register(app: typer.Typer) -> None:
         """nDCG@5, violations@10 and empty-correct of the recommender and of three baselines, same run."""
         from recommender.baselines import Baselines
         from recommender.evaluation import CasesFileError, evaluate, load_cases
+        from runtime.resources import make_recommender
         from upskill.cli import settings_from_env
-        from upskill.runtime import make_recommender
 
         if cv == 1 or (ablation and not cv):
             raise _fail("--cv needs K >= 2 folds, and --ablation needs --cv")

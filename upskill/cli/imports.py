@@ -10,8 +10,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from schemas.assessment import LearnerStatus
-from upskill.imports import (
+from config.settings import Settings
+from pix_import import (
     ImportOptions,
     ImportResult,
     MissingPseudonymKeyError,
@@ -20,7 +20,7 @@ from upskill.imports import (
     import_pix_profiles,
     resolve_key,
 )
-from upskill.settings import Settings
+from schemas.assessment import LearnerStatus
 
 EXIT_REJECTED = 1
 EXIT_NOT_PIX = 2
@@ -132,8 +132,8 @@ def pix_profiles(
 
 
 def _publish(settings: Settings, result: ImportResult, console: Console, timeout_s: float) -> None:
-    from streams.kafka_io import KafkaUnavailableError
-    from upskill.imports.publish import publish_assessments
+    from kafka_io.assessments import publish_assessments
+    from kafka_io.client import KafkaUnavailableError
 
     try:
         sent = publish_assessments(settings, result.events, timeout_s)

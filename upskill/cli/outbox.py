@@ -13,8 +13,8 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="outbox")
 
     def _store():  # type: ignore[no-untyped-def]
+        from store import Store
         from upskill.cli import settings_from_env
-        from upskill.store import Store
 
         settings = settings_from_env()
         return Store(settings.database.url, settings.database.echo)
@@ -22,7 +22,7 @@ def register(app: typer.Typer) -> None:
     @group.command("show")
     def show(limit: int = typer.Option(100, min=1, help="At most this many, oldest first.")) -> None:
         """List parked records: their topic, key, size and why the broker refused them."""
-        from streams.outbox_relay import parked_count, parked_records
+        from kafka_io.outbox_relay import parked_count, parked_records
 
         store = _store()
         try:
@@ -43,7 +43,7 @@ def register(app: typer.Typer) -> None:
         all_: bool = typer.Option(False, "--all", help="Retry every parked record."),
     ) -> None:
         """Put parked records back in line: the relay sends them again (after the broker's limit was raised)."""
-        from streams.outbox_relay import retry_parked
+        from kafka_io.outbox_relay import retry_parked
 
         if not ids and not all_:
             raise typer.BadParameter("name the ids to retry, or pass --all")

@@ -59,8 +59,8 @@ def register(app: typer.Typer) -> None:
         indent: int | None = typer.Option(None, help="Pretty-print JSON (single events only)."),
     ) -> None:
         """Print the recommendation JSON for each assessment event in FILE, using the shipped catalogue."""
+        from runtime.resources import make_recommender
         from upskill.cli import settings_from_env
-        from upskill.runtime import make_recommender
 
         settings = settings_from_env()
         try:

@@ -56,9 +56,9 @@ def register(app: typer.Typer) -> None:
         import faust
         from prometheus_client import start_http_server
 
+        from config.logs import logging_config
         from streams.app import create_app
         from upskill.cli import settings_from_env
-        from upskill.logs import logging_config
 
         settings = settings_from_env()
         if processes:
@@ -97,7 +97,7 @@ def register(app: typer.Typer) -> None:
     @topics.command("create")
     def topics_create() -> None:
         """Create the topics upskill needs (missing ones only)."""
-        from streams.kafka_io import ensure_topics
+        from kafka_io.client import ensure_topics
         from upskill.cli import settings_from_env
 
         created = ensure_topics(settings_from_env())

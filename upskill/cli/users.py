@@ -12,8 +12,8 @@ EXIT_NOT_FOUND = 1
 
 
 def _store():  # type: ignore[no-untyped-def]
+    from store import Store
     from upskill.cli import settings_from_env
-    from upskill.store import Store
 
     settings = settings_from_env()
     return settings, Store(settings.database.url, settings.database.echo)
@@ -90,7 +90,7 @@ def _learners(app: typer.Typer) -> None:
     @group.command("export")
     def export(learner_id: str = typer.Argument(..., help="Pseudonymous learner id.")) -> None:
         """Print everything the store holds about the learner, as JSON."""
-        from upskill.store.privacy import export_learner
+        from store.privacy import export_learner
 
         _, store = _store()
         found = export_learner(store, learner_id)
@@ -106,7 +106,7 @@ def _learners(app: typer.Typer) -> None:
         publish: bool = typer.Option(True, help="Publish the tombstones now (else the API's relay will)."),
     ) -> None:
         """Delete the learner's rows and queue Kafka tombstones for their key on the topics keyed by learner."""
-        from upskill.store.privacy import erase_learner
+        from store.privacy import erase_learner
 
         settings, store = _store()
         t = settings.kafka.topics
@@ -120,8 +120,8 @@ def _learners(app: typer.Typer) -> None:
 def _publish(settings, store) -> None:  # type: ignore[no-untyped-def]
     from kafka.errors import KafkaError
 
-    from streams.kafka_io import KafkaUnavailableError
-    from streams.outbox_relay import OutboxRelay
+    from kafka_io.client import KafkaUnavailableError
+    from kafka_io.outbox_relay import OutboxRelay
 
     relay = OutboxRelay(settings, store)
     try:

@@ -1,0 +1,102 @@
+"""Ranking adjustments learnt from people: counsellor reviews and learner feedback, per (offering, gap).
+
+Each signal adds a weight to the (offering, competence) pairs it is about, competences being the gaps the
+offering addresses in that recommendation:
+
+- a counsellor removes the offering from a path: -1; adds it: +1; rejects a recommendation: -0.5 for each
+  offering of its path; approves one: +0.25 for each;
+- a learner marks an item not relevant: -1; relevant: +0.5; enrolled: +1; completed: +1; their latest word
+  counts once per offering and gap, however many recommendations they mark it in.
+
+The net weight ``w`` becomes a factor ``1 + 0.75 * tanh(w / 3)``: within (0.25, 1.75), about 0.79 after one
+removal and 0.3 after many, so people demote an offering for a gap without ever erasing it from the catalogue.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import select
+
+from store import Store
+from store.models import FeedbackRow, ReviewRow
+
+FEEDBACK_WEIGHTS = {"not_relevant": -1.0, "relevant": 0.5, "enrolled": 1.0, "completed": 1.0}
+REVIEW_WEIGHTS = {"removed": -1.0, "added": 1.0, "reject": -0.5, "approve": 0.25}
+SPAN, SCALE = 0.75, 3.0
+
+
+def factor(weight: float) -> float:
+    """The ranking factor of a net weight (1 when there is no signal)."""
+    return 1.0 + SPAN * math.tanh(weight / SCALE)
+
+
+def _addresses(body: dict) -> dict[str, list[str]]:
+    """Offering id -> the gap competences it addresses in a stored recommendation body."""
+    gaps = {g["competence"] for g in body.get("gaps", [])}
+    out: dict[str, list[str]] = {}
+    for part in (body.get("items", []), body.get("path", {}).get("steps", [])):
+        for entry in part:
+            out.setdefault(entry["offering_id"], [c for c in entry.get("addresses", []) if c in gaps])
+    return out
+
+
+def _review_signals(rows: Iterable[ReviewRow]) -> Iterable[tuple[str, str, float]]:
+    for r in rows:
+        addresses = _addresses(r.body)
+        if r.action == "edit":
+            for key in ("removed", "added"):
+                for oid in r.changes.get(key, []):
+                    for comp in addresses.get(oid) or _gap_codes(r.body):
+                        yield oid, comp, REVIEW_WEIGHTS[key]
+        elif r.action in REVIEW_WEIGHTS:
+            for step in r.body.get("path", {}).get("steps", []):
+                for comp in addresses.get(step["offering_id"], []):
+                    yield step["offering_id"], comp, REVIEW_WEIGHTS[r.action]
+
+
+def _gap_codes(body: dict) -> list[str]:
+    return [g["competence"] for g in body.get("gaps", [])]
+
+
+def feedback_adjustments(store: Store) -> dict[tuple[str, str], float]:
+    """``{(offering_id, competence): factor}`` from every review and feedback in the store.
+
+    The result is what :meth:`recommender.Recommender.recommend` takes as ``adjustments``: below 1 for an
+    offering people often reject, remove or call not relevant for that gap, above 1 when they add it or
+    learners enrol in it and complete it.
+    """
+    weights: dict[tuple[str, str], float] = defaultdict(float)
+    with store.session() as s:
+        for oid, comp, w in _review_signals(s.scalars(select(ReviewRow))):
+            weights[oid, comp] += w
+        # a learner's word counts once per offering and gap, however many of their recommendations carry it:
+        # the latest one
+        latest: dict[tuple[str, str, str], str] = {}
+        for fb in s.scalars(select(FeedbackRow).order_by(FeedbackRow.at, FeedbackRow.id)):
+            for comp in fb.competences:
+                latest[fb.learner_id, fb.offering_id, comp] = fb.value
+        for (_, oid, comp), value in latest.items():
+            weights[oid, comp] += FEEDBACK_WEIGHTS.get(value, 0.0)
+    return {key: factor(w) for key, w in weights.items() if w != 0}
+
+
+class CachedAdjustments:
+    """:func:`feedback_adjustments`, recomputed at most every ``max_age_s`` (for a worker's hot path)."""
+
+    def __init__(self, store: Store, max_age_s: float = 60.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.store = store
+        self.max_age_s = max_age_s
+        self.clock = clock
+        self._value: dict[tuple[str, str], float] = {}
+        self._at: float | None = None
+
+    def __call__(self) -> dict[tuple[str, str], float]:
+        """The current adjustments (at most ``max_age_s`` old)."""
+        now = self.clock()
+        if self._at is None or now - self._at >= self.max_age_s:
+            self._value, self._at = feedback_adjustments(self.store), now
+        return self._value
