@@ -41,15 +41,16 @@ def main() -> None:
     args = parser.parse_args()
 
     from benchmarks.workload import assessment_events, large_catalog
-    from upskill.runtime import make_embedder, make_recommender, settle_heap
-    from upskill.settings import Settings
+    from config.settings import Settings
+    from runtime.heap import release_free_heap, settle_heap
+    from runtime.resources import make_embedder, make_recommender
 
     settings = Settings()
     embedder = make_embedder(settings)
     rec = make_recommender(settings, embedder)
     if args.large:
         catalog, _, _ = large_catalog(embedder, settings.cache_dir, 100_000, quick=True)
-        rec = Recommender(catalog, embedder, funding=rec.funding)
+        rec = Recommender(catalog, embedder, funding=rec.funding, on_built=release_free_heap)
     events = assessment_events(args.events, seed=7)
     adjustments = adjustments_for(rec, args.pairs)
     rec.features()
