@@ -15,7 +15,6 @@ catalogue's sharing tables, which pay in memory at build time) are listed apart.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import time
 
@@ -23,14 +22,6 @@ from recommender import Recommender
 from recommender.memo import counts, switched_off
 
 ALL = "(all off)"
-
-
-def adjustments_for(rec: Recommender, pairs: int, seed: int = 11) -> dict[tuple[str, str], float]:
-    """``pairs`` (offering, competence) factors, about as many demoted as promoted, within (0.25, 1.75)."""
-    rng = random.Random(seed)
-    tagged = [(oid, c) for oid, off in sorted(rec.catalog.offerings.items()) for c in off.competences]
-    chosen = rng.sample(tagged, min(pairs, len(tagged)))
-    return {pair: round(rng.choice([rng.uniform(0.3, 0.9), rng.uniform(1.1, 1.7)]), 3) for pair in chosen}
 
 
 def main() -> None:
@@ -41,7 +32,7 @@ def main() -> None:
     parser.add_argument("--large", action="store_true", help="the 100k synthetic catalogue")
     args = parser.parse_args()
 
-    from benchmarks.workload import assessment_events, large_catalog
+    from benchmarks.workload import adjustments_for, assessment_events, large_catalog
     from config.settings import Settings
     from runtime.heap import release_free_heap, settle_heap
     from runtime.resources import make_embedder, make_recommender

@@ -11,9 +11,11 @@ import gc
 import statistics
 import time
 from collections.abc import Callable, Sequence
+from functools import partial
 
 import numpy as np
 
+from benchmarks.workload import adjustments_for
 from recommender import Recommender
 from recommender.gaps import compute_gaps
 from runtime.heap import settle_heap
@@ -137,7 +139,8 @@ def embedding_baseline(rec: Recommender) -> Callable[[AssessmentCompleted], list
 
 def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: Sequence[AssessmentCompleted] = (),
             budget_s: float = float("inf"), between: Callable[[], object] | None = None) -> dict[str, object]:
-    """``recommend`` over the events, with the embedding-only baseline measured right after it.
+    """``recommend`` over the events, with people's adjustments as a worker passes them
+    (:func:`benchmarks.workload.adjustments_for`), and the embedding-only baseline measured right after it.
 
     ``warmup``: other learners' events, called untimed before each spell (see :func:`time_calls`). With
     ``between``, the events are timed in two halves, before and after it runs (``python -m benchmarks`` runs the
@@ -148,7 +151,8 @@ def measure(rec: Recommender, events: Sequence[AssessmentCompleted], warmup: Seq
         rec.features()  # built once per catalogue version; not part of a request
         settle_heap()  # as the worker does once it is ready
         figures: dict[str, object] = {"catalog_size": len(rec.catalog)}
-        figures |= time_calls(rec.recommend, events, warmup, budget_s, between)
+        adjustments = adjustments_for(rec)  # a worker always passes people's adjustments
+        figures |= time_calls(partial(rec.recommend, adjustments=adjustments), events, warmup, budget_s, between)
         # sizes afterwards: results kept during the timing would be the collector's work, charged to recommend
         sizes = [len(rec.recommend(e).model_dump_json()) for e in events[: int(figures["events"])]]
         figures["message_kb_p50"] = round(statistics.median(sizes) / 1024, 1)

@@ -23,6 +23,7 @@ from pathlib import Path
 from catalog_ingest.seed import load_offerings
 from catalog_ingest.synthetic import PREFIX, synthetic_offerings, synthetic_vectors
 from embeddings import Embedder
+from recommender import Recommender
 from recommender.catalog import Catalog, build_catalog
 from recommender.snapshot import SnapshotError, load_snapshot, save_snapshot
 from schemas.assessment import AssessmentCompleted
@@ -118,3 +119,15 @@ def snapshot_dir(cache_dir: Path, model: str, size: int, seed: int, variant: str
     """Where the large catalogue of this size, seed, model and variant is cached."""
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in model)
     return cache_dir / "bench" / f"catalog-{variant}-{size}-seed{seed}-{safe}"
+
+
+ADJUSTED_PAIRS = 300  # (offering, gap) pairs people have reviewed or given feedback on
+
+
+def adjustments_for(rec: Recommender, pairs: int = ADJUSTED_PAIRS, seed: int = 11) -> dict[tuple[str, str], float]:
+    """People's adjustments as a worker passes them with every request: ``pairs`` (offering, competence)
+    factors, about as many demoted as promoted, within (0.25, 1.75) (``store.adjustments``)."""
+    rng = random.Random(seed)
+    tagged = [(oid, c) for oid, off in sorted(rec.catalog.offerings.items()) for c in off.competences]
+    chosen = rng.sample(tagged, min(pairs, len(tagged)))
+    return {pair: round(rng.choice([rng.uniform(0.3, 0.9), rng.uniform(1.1, 1.7)]), 3) for pair in chosen}
