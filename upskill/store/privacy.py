@@ -28,6 +28,7 @@ from upskill.store.models import (
     ConsentRow,
     ErasedLearnerRow,
     FeedbackRow,
+    LearnerLinkRow,
     OutboxRow,
     RecommendationRow,
     ReviewRow,
@@ -124,6 +125,7 @@ def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> Erasu
             ("users", delete(UserRow).where(UserRow.id.in_(user_ids))),
             ("outbox", delete(OutboxRow).where(OutboxRow.key == learner_id)),
             ("consents", delete(ConsentRow).where(ConsentRow.learner_id == learner_id)),
+            ("learner_links", delete(LearnerLinkRow).where(LearnerLinkRow.learner_id == learner_id)),
         ]
         for table, stmt in steps:
             deleted[table] = int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
