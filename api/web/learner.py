@@ -20,7 +20,7 @@ from api.feedback import FeedbackValue, feedback_of, give_feedback
 from api.routes.reviews import offering_lookup
 from api.web import routes as counsellor
 from api.web import session as sessions
-from api.web.chart import gap_chart_svg
+from api.web.chart import NARROW, gap_chart_svg
 from api.web.learner_path import learner_path
 from api.web.pages import Page, page_for, redirect, render
 
@@ -67,7 +67,7 @@ def learner_page(request: Request, done: str = "") -> Response:
         latest.setdefault(entry.offering_id, entry.value)
     path = learner_path(view, page.lang, t, offering_lookup(request), latest)
     chart = gap_chart_svg(path.gaps, title=t("gap_chart"), current_label=t("current_level"),
-                          target_label=t("target_level"), level_label=t("level"))
+                          target_label=t("target_level"), level_label=t("level"), layout=NARROW)
     return render(page, "learner.html", path=path, rec=path.rec, chart=Markup(chart),  # noqa: S704 - escaped in chart.py
                   **context)
 

@@ -44,7 +44,7 @@ def test_a_link_opens_the_learners_path_and_nothing_that_names_them(client, reco
     assert html.count('class="offer step"') == len(rec.path.steps)
     for step in rec.path.steps:
         assert f'data-offering="{step.offering_id}"' in html
-    assert 'class="gap-chart"' in html and html.count('class="gap"') == len(rec.gaps)
+    assert 'class="gap-chart narrow"' in html and html.count('class="gap"') == len(rec.gaps)
     assert "lrn-page-1" not in html  # not even the pseudonym
     assert "Your counsellor has not looked at this path yet." in html
     assert "Not relevant" in html and 'aria-pressed="false"' in html
