@@ -85,3 +85,21 @@ def test_revoking_ends_every_link_of_that_learner_only_and_their_sessions(store)
 def test_a_link_needs_a_learner_and_a_lifetime(store, learner_id, days):
     with pytest.raises(ValueError, match="learner id|one day"):
         issue_link(store, SECRET, learner_id, "Claire", days=days)
+
+
+def test_erasing_the_learner_deletes_their_links_and_sessions_and_export_lists_them(store):
+    from tests.api.people_data import pair
+    from upskill.store.privacy import erase_learner, export_learner
+
+    store.save([pair("ana", "c1", True)])
+    issued = issue_link(store, SECRET, "ana", "Claire", days=2)
+    with store.session() as s:
+        s.add(WebSessionRow(id_hash="a" * 64, key_hash=None, link_id=issued.link_id, csrf="c",
+                            expires_at=datetime.now(UTC) + timedelta(hours=1)))
+    (listed,) = export_learner(store, "ana").links
+    assert listed["issued_by"] == "Claire" and listed["revoked_at"] is None and issued.token not in str(listed)
+    assert erase_learner(store, "ana", []).deleted["learner_links"] == 1
+    with pytest.raises(ForgedLink):
+        open_link(store, SECRET, issued.token)
+    with store.session() as s:
+        assert list(s.scalars(select(WebSessionRow))) == []
