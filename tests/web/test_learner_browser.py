@@ -84,6 +84,8 @@ def test_a_learner_opens_the_link_gives_feedback_and_sees_it_in_the_next_path(li
         expect(page.get_by_role("status")).to_have_text(re.compile("^Thank you: your answer is saved"))
         pressed = page.locator(f'li.offer[data-offering="{top}"] button[value="not_relevant"]')
         expect(pressed).to_have_attribute("aria-pressed", "true")
+        page.keyboard.press("Tab")  # the page came back at that offering: the keyboard goes on from there
+        assert page.evaluate("document.activeElement.closest('li.offer')?.dataset.offering") == top
 
         recommend_again(live_app, recommender, learner)
         page.reload()
