@@ -138,9 +138,14 @@ class ApiSettings(BaseModel):
 
     session_secret: SecretStr = Field(
         default_factory=lambda: SecretStr(secrets.token_urlsafe(32)),
-        description="Signs the counsellor page's session cookie; random per start when unset, so set it "
-        "wherever more than one API process serves the page (deploy/ requires it).",
+        description="Signs the web pages' session cookies and the learner links; random per start when unset, "
+        "so set it wherever more than one API process serves the pages (deploy/ requires it) and wherever "
+        "`upskill learners link` issues links for the API to open.",
     )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="The API's address as learners reach it: learner links start with it."
+    )
+    link_days: int = Field(30, ge=1, le=366, description="How long a learner link stays valid, in days.")
     metrics_token: SecretStr | None = Field(
         None, description="Bearer token Prometheus presents for /metrics (the admin token works too); without "
         "one of them /metrics answers 401, so it is not open on the public port.",

@@ -83,6 +83,7 @@ class ImportResult:
 
     events: list[AssessmentCompleted]
     summary: ImportSummary
+    lines: list[int] = field(default_factory=list)  # the file line of each event's row (header = line 1)
 
 
 def _dialect_delimiter(first_line: str) -> str:
@@ -112,17 +113,20 @@ def import_pix_profiles(text: str, key: bytes, options: ImportOptions | None = N
     summary = ImportSummary(
         unknown_columns=layout.unknown_columns, missing_competences=layout.missing_competences
     )
-    events = _convert_rows(reader, _EventBuilder(layout, Pseudonymiser(key), options), summary)
+    lines: list[int] = []
+    events = _convert_rows(reader, _EventBuilder(layout, Pseudonymiser(key), options), summary, lines)
     summary.events = len(events)
     logger.info(
         "Pix import: %d rows, %d events, %d not shared, %d rejected",
         summary.rows, summary.events, summary.not_shared, len(summary.rejected),
     )
-    return ImportResult(events, summary)
+    return ImportResult(events, summary, lines)
 
 
-def _convert_rows(reader: Any, builder: _EventBuilder, summary: ImportSummary) -> list[AssessmentCompleted]:
-    """Events of the shared rows; counts and rejections go into ``summary``."""
+def _convert_rows(
+    reader: Any, builder: _EventBuilder, summary: ImportSummary, lines: list[int]
+) -> list[AssessmentCompleted]:
+    """Events of the shared rows (their lines into ``lines``); counts and rejections go into ``summary``."""
     events: list[AssessmentCompleted] = []
     line = reader.line_num
     for row in _rows(reader, summary):
@@ -140,6 +144,7 @@ def _convert_rows(reader: Any, builder: _EventBuilder, summary: ImportSummary) -
             summary.not_shared += 1
             continue
         events.append(event)
+        lines.append(start)
         if event.assessment.campaign and event.assessment.campaign not in summary.campaigns:
             summary.campaigns.append(event.assessment.campaign)
         logger.debug("line %d: learner %s, %d results", start, event.learner.id, len(event.results))

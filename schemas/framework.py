@@ -110,3 +110,23 @@ def load_framework() -> Framework:
         for r in _read("target-profiles.json")["roles"]
     }
     return Framework(competences, bands, pix, roles)
+
+
+#: Languages the competence and area names are given in (English from the framework file, the others beside it).
+NAME_LANGUAGES = ("en", "fr", "de", "lb")
+
+
+@cache
+def competence_names(lang: str) -> dict[str, str]:
+    """DigComp 2.2 competence and area titles in ``lang`` (en, fr, de, lb), by code (``"4.2"``, ``"4"``).
+
+    A language other than these gives the English titles.
+    """
+    fw = load_framework()
+    english = {c.code: c.name for c in fw.competences.values()}
+    english |= {c.area_code: c.area_name for c in fw.competences.values()}
+    if lang not in NAME_LANGUAGES[1:]:
+        return english
+    names = _read("digcomp-2.2.names.json")
+    translated = {code: by_lang[lang] for part in ("areas", "competences") for code, by_lang in names[part].items()}
+    return english | translated

@@ -169,6 +169,27 @@ class WebSessionRow(Base):
     __tablename__ = "web_sessions"
 
     id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    key_hash: Mapped[str | None] = mapped_column(String(64), index=True)  # a counsellor's session
     csrf: Mapped[str] = mapped_column(String(64))
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # a learner's session, opened by a link: it lasts while the link does (revoking the link ends it)
+    link_id: Mapped[str | None] = mapped_column(
+        String(32), ForeignKey("learner_links.id", ondelete="CASCADE"), index=True
+    )
+
+
+class LearnerLinkRow(Base):
+    """A link that opens one learner's page: the URL carries only this random id, signed; never who they are.
+
+    Expiry is checked here, on the server; revoking sets ``revoked_at`` and ends the sessions it opened.
+    """
+
+    __tablename__ = "learner_links"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    learner_id: Mapped[str] = mapped_column(String(128), index=True)
+    issued_by: Mapped[str] = mapped_column(String(128))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revoked_by: Mapped[str | None] = mapped_column(String(128))

@@ -28,6 +28,7 @@ from store.models import (
     ConsentRow,
     ErasedLearnerRow,
     FeedbackRow,
+    LearnerLinkRow,
     OutboxRow,
     RecommendationRow,
     ReviewRow,
@@ -57,6 +58,8 @@ class LearnerExport(BaseModel):
     accounts: list[dict[str, Any]] = Field(..., description="API users bound to this learner (never a key).")
     consent: dict[str, Any] | None = Field(None, description="Their consent to share with their counsellor, as it "
                                            "stands, and when they last said so.")
+    links: list[dict[str, Any]] = Field(default_factory=list, description="Links to their page: who issued them, "
+                                        "when, until when, revoked when (the link itself is not kept).")
 
 
 def _iso(dt: datetime) -> str:
@@ -75,6 +78,8 @@ def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
                              .order_by(FeedbackRow.id)).all()
         users = s.scalars(select(UserRow).where(UserRow.learner_id == learner_id)).all()
         consent = s.get(ConsentRow, learner_id)
+        links = s.scalars(select(LearnerLinkRow).where(LearnerLinkRow.learner_id == learner_id)
+                          .order_by(LearnerLinkRow.issued_at)).all()
         if not (assessments or recs or feedback or users):
             return None
         return LearnerExport(
@@ -89,6 +94,8 @@ def export_learner(store: Store, learner_id: str) -> LearnerExport | None:
             accounts=[{"name": u.name, "role": u.role, "created_at": _iso(u.created_at)} for u in users],
             consent={"share_with_counsellor": consent.share_with_counsellor, "at": _iso(consent.at)} if consent
             else None,
+            links=[{"issued_by": k.issued_by, "issued_at": _iso(k.issued_at), "expires_at": _iso(k.expires_at),
+                    "revoked_at": _iso(k.revoked_at) if k.revoked_at else None} for k in links],
         )
 
 
@@ -124,6 +131,7 @@ def erase_learner(store: Store, learner_id: str, topics: Sequence[str]) -> Erasu
             ("users", delete(UserRow).where(UserRow.id.in_(user_ids))),
             ("outbox", delete(OutboxRow).where(OutboxRow.key == learner_id)),
             ("consents", delete(ConsentRow).where(ConsentRow.learner_id == learner_id)),
+            ("learner_links", delete(LearnerLinkRow).where(LearnerLinkRow.learner_id == learner_id)),
         ]
         for table, stmt in steps:
             deleted[table] = int(s.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]

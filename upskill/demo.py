@@ -51,7 +51,8 @@ class DemoStack:
             database={"url": f"sqlite:///{self.workdir / 'upskill.db'}"},
             data_dir=self.workdir,
             catalog={"snapshot_dir": self.workdir / "index"},
-            api={"admin_token": self.admin_token, "port": self.api_port},
+            api={"admin_token": self.admin_token, "port": self.api_port,
+                 "public_url": f"http://127.0.0.1:{self.api_port}"},
             metrics={"port": 0},
         )
         if settings.pseudonym_key is None:
@@ -163,3 +164,18 @@ class TopicReader:
 
     def close(self) -> None:
         self.consumer.close()
+
+
+def learner_link(stack: DemoStack, learner_id: str) -> str:
+    """A link to a learner's page, issued in the demo's store and signed with its API's secret."""
+    from api.links import issue_link
+    from store import Store
+
+    settings = stack.settings
+    store = Store(settings.database.url)
+    try:
+        issued = issue_link(store, settings.api.session_secret.get_secret_value(), learner_id, "demo",
+                            settings.api.link_days)
+    finally:
+        store.dispose()
+    return issued.url(settings.api.public_url)

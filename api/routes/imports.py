@@ -2,7 +2,8 @@
 
 The upload is read in memory and turned into pseudonymous ``assessment.completed`` events, exactly like
 ``upskill import pix-profiles``; the file itself is never stored and the answer is the import summary (no
-name, no external id). The events go the way of ``POST /v1/assessments``: into the store's outbox in one
+name, no external id), with a learner link per shared participant, named by the line of their row. The events
+go the way of ``POST /v1/assessments``: into the store's outbox in one
 transaction, published by the relay (or straight to Kafka when the app has no store).
 
 The app must put its :class:`Settings` on ``app.state.settings``. Publishing goes through the dependency
@@ -13,12 +14,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile, status
 from pydantic import BaseModel, Field
 
 from api.auth import require_role
+from api.links import issue_link
 from api.outbox import wake_relay
 from config.settings import Settings
 from pix_import import (
@@ -30,6 +33,7 @@ from pix_import import (
     resolve_key,
 )
 from schemas.assessment import AssessmentCompleted, LearnerStatus
+from store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +44,15 @@ Publisher = Callable[[Sequence[AssessmentCompleted]], int]
 class RejectedLine(BaseModel):
     line: int = Field(..., description="Line of the file (the header is line 1).", examples=[5])
     reason: str = Field(..., examples=["'Niveau pour la compétence Interagir' is not a number"])
+
+
+class LearnerLinkOut(BaseModel):
+    """The link that opens one participant's page: hand it to the person on that line of the file."""
+
+    line: int = Field(..., description="Line of the participant's row (the header is line 1).", examples=[3])
+    learner_id: str = Field(..., description="Their pseudonym, as in the events and the review queue.")
+    url: str = Field(..., description="Opens their learner page, without a key, until it expires or is revoked.")
+    expires_at: datetime
 
 
 class PixImportSummary(BaseModel):
@@ -54,6 +67,10 @@ class PixImportSummary(BaseModel):
     missing_competences: list[str] = Field(..., description="Pix competences with no column in the file.")
     published: int = Field(
         ..., description="Events accepted for the assessments topic (durably queued; 0 on a dry run)."
+    )
+    links: list[LearnerLinkOut] = Field(
+        default_factory=list, description="A learner link per shared participant (none on a dry run, or when the "
+        "API keeps no store)."
     )
 
 
@@ -110,6 +127,7 @@ def make_router(access: Callable[..., Any]) -> APIRouter:
         },
     )
     def import_pix(
+        request: Request,
         settings: Annotated[Settings, Depends(_settings)],
         publisher: Annotated[Publisher, Depends(get_assessment_publisher)],
         file: Annotated[UploadFile, File(description="The CSV exported from Pix Orga (not stored).")],
@@ -120,6 +138,7 @@ def make_router(access: Callable[..., Any]) -> APIRouter:
         counsellor_consent: Annotated[bool, Form(description="Participants agreed to it seeing.")] = False,
         organisation_id: Annotated[str | None, Form()] = None,
         dry_run: Annotated[bool, Form(description="Only check the file: nothing is published.")] = False,
+        caller: Any = Depends(access),  # noqa: B008 - a closure's dependency: the annotation cannot name it
     ) -> PixImportSummary:
         """Import a Pix Orga profiles-collection export; answers with the summary (the file is not kept)."""
         options = _checked(
@@ -144,9 +163,24 @@ def make_router(access: Callable[..., Any]) -> APIRouter:
         except NotAPixExportError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
         published = 0 if dry_run else _publish(publisher, result.events)
-        return PixImportSummary(**result.summary.to_dict(), published=published)
+        links = [] if dry_run else _links(request, settings, getattr(caller, "name", "Pix import"), result)
+        return PixImportSummary(**result.summary.to_dict(), published=published, links=links)
 
     return router
+
+
+def _links(request: Request, settings: Settings, issued_by: str, result: Any) -> list[LearnerLinkOut]:
+    """A link per event of the import (its participant shared their profile), issued in the app's store."""
+    store = getattr(request.app.state, "store", None)
+    if not isinstance(store, Store):
+        return []
+    secret = settings.api.session_secret.get_secret_value()
+    out = []
+    for line, event in zip(result.lines, result.events, strict=True):
+        issued = issue_link(store, secret, event.learner.id, issued_by, settings.api.link_days)
+        out.append(LearnerLinkOut(line=line, learner_id=event.learner.id, url=issued.url(settings.api.public_url),
+                                  expires_at=issued.expires_at))
+    return out
 
 
 def _publish(publisher: Publisher, events: Sequence[AssessmentCompleted]) -> int:

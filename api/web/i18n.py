@@ -1,16 +1,20 @@
-"""Labels of the counsellor page in English, French and German, and the choice of language per request.
+"""Labels of the pages in English, French, German and Luxembourgish, and the choice of language per request.
 
 The language comes from ``?lang=`` first, then the ``upskill_lang`` cookie, then ``Accept-Language``, then
-English. Competence names stay in English: the DigComp framework file only has English titles.
+English. The counsellor page's Luxembourgish labels are in :mod:`api.web.labels_lb`, the learner page's in
+:mod:`api.web.learner_labels`; competence names come from the framework (:func:`schemas.framework.competence_names`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-LANGUAGES = ("en", "fr", "de")
+from api.web.labels_lb import COUNSELLOR_LB
+from api.web.learner_labels import LEARNER_LABELS
+
+LANGUAGES = ("en", "fr", "de", "lb")
 DEFAULT = "en"
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch"}
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "lb": "Lëtzebuergesch"}
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -316,7 +320,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_talk": "Vortrag",
         "kind_catalogue_area": "Katalogbereich",
     },
+    "lb": COUNSELLOR_LB,
 }
+for _lang, _labels in LEARNER_LABELS.items():
+    LABELS[_lang] = LABELS[_lang] | _labels
 
 
 def parse_accept_language(header: str | None) -> list[str]:

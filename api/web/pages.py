@@ -1,4 +1,5 @@
-"""What every counsellor page needs: the caller, the language, the session, and rendering with them."""
+"""What every page needs (the counsellor's and the learner's): the caller, the language, the session, and rendering
+with them."""
 
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ class Page:
     t: Callable[..., str]
     session: Session
     principal: Principal | None
+    base: str = PATH  # the page's path: its cookies are scoped to it
 
     @property
     def store(self) -> Any:
@@ -51,14 +53,19 @@ class Page:
         return self.request.app.state.store
 
 
-def page_for(request: Request) -> Page:
-    """The page context of a request; a session is started when the browser has none."""
+def page_for(request: Request, base: str = PATH) -> Page:
+    """The page context of a request; a session is started when the browser has none.
+
+    A learner link's session stands for that learner only (role ``learner``), never for anyone else.
+    """
     lang = choose_language(
         request.query_params.get("lang"), request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
     )
     session = load_session(request) or Session()
     principal = resolve_token_hash(request, session.key_hash) if session.key_hash else None
-    return Page(request, lang, translator(lang), session, principal)
+    if session.learner_id:
+        principal = Principal(role="learner", name="learner link", learner_id=session.learner_id)
+    return Page(request, lang, translator(lang), session, principal, base)
 
 
 def render(page: Page, template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
@@ -72,7 +79,7 @@ def render(page: Page, template: str, status_code: int = 200, **context: Any) ->
             "languages": LANGUAGE_NAMES,
             "csrf": page.session.csrf,
             "principal": page.principal,
-            "base": PATH,
+            "base": page.base,
             "roles": ROLES,
             **context,
         },
@@ -84,10 +91,10 @@ def render(page: Page, template: str, status_code: int = 200, **context: Any) ->
 
 def finish(page: Page, response: Response) -> None:
     """Persist the session and a language picked with ``?lang=`` on any response of the page."""
-    save_session(page.request, response, page.session)
+    save_session(page.request, response, page.session, page.base)
     response.headers.update(SECURITY_HEADERS)
     if (page.request.query_params.get("lang") or "").lower() in LANGUAGES:
-        response.set_cookie(LANG_COOKIE, page.lang, max_age=365 * 86400, path=PATH, samesite="lax")
+        response.set_cookie(LANG_COOKIE, page.lang, max_age=365 * 86400, path=page.base, samesite="lax")
 
 
 def redirect(page: Page, url: str) -> RedirectResponse:

@@ -25,16 +25,18 @@ from api.routes.reviews import offering_lookup
 from api.web import session as sessions
 from api.web.chart import gap_chart_svg
 from api.web.edits import EditError, add_step, apply_step_op
+from api.web.learner_path import localised_gaps
 from api.web.pages import PAGE_ROLES, STATUSES, Page, guard, page_for, redirect, render
 from api.web.session import PATH, Session, clear_session
 from schemas.errors import UpskillError
-from schemas.framework import load_framework
+from schemas.framework import competence_names, load_framework
 from schemas.offering import SERVICE_KINDS
 
 logger = logging.getLogger(__name__)
 router = APIRouter(prefix=PATH, include_in_schema=False)
 STATIC = Path(__file__).resolve().parent.parent / "static"
-STATIC_FILES = {"htmx.min.js": "text/javascript", "page.css": "text/css", "favicon.svg": "image/svg+xml"}
+STATIC_FILES = {"htmx.min.js": "text/javascript", "page.css": "text/css", "favicon.svg": "image/svg+xml",
+                "learner.js": "text/javascript"}
 Text = Annotated[str, Form()]
 REVIEWS = {"approve": people.approve, "reject": people.reject}
 
@@ -96,7 +98,8 @@ def queue(request: Request, status: str = "", campaign: str = "", gap: str = "")
     }
     rows = people.review_queue(page.store, page.principal, **filters)
     competences = sorted(load_framework().competences.values(), key=lambda c: [int(p) for p in c.code.split(".")])
-    return render(page, "queue.html", rows=rows, filters=filters, statuses=STATUSES, competences=competences)
+    return render(page, "queue.html", rows=rows, filters=filters, statuses=STATUSES, competences=competences,
+                  names=competence_names(page.lang))
 
 
 def _view(page: Page, recommendation_id: str) -> people.RecommendationView | None:
@@ -107,18 +110,20 @@ def _view(page: Page, recommendation_id: str) -> people.RecommendationView | Non
     return people.recommendation_view(page.store, page.principal, recommendation_id)
 
 
-def _detail(page: Page, view: people.RecommendationView, status_code: int = 200, error: str | None = None) -> Response:
+def _detail(
+    page: Page, view: people.RecommendationView, status_code: int = 200, error: str | None = None, **extra: object
+) -> Response:
     t = page.t
     rec = view.recommendation
     chart = gap_chart_svg(
-        rec.gaps, title=t("gap_chart"), current_label=t("current_level"), target_label=t("target_level"),
-        level_label=t("level"),
+        localised_gaps(rec.gaps, page.lang), title=t("gap_chart"), current_label=t("current_level"),
+        target_label=t("target_level"), level_label=t("level"),
     )
     done = page.request.query_params.get("done")
     return render(
         page, "recommendation.html", status_code, view=view, rec=rec, chart=Markup(chart),  # noqa: S704 - escaped in chart.py
         steps=sorted(rec.path.steps, key=lambda s: s.order), kinds=SERVICE_KINDS, error=error,
-        done=t(f"done_{done}") if done in {"approve", "reject", "edit"} else None,
+        done=t(f"done_{done}") if done in {"approve", "reject", "edit"} else None, **extra,
     )
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import signal
 import socket
 import subprocess
@@ -13,6 +14,7 @@ from datetime import UTC, datetime
 from io import StringIO
 from pathlib import Path as Path_
 
+import httpx
 import pytest
 from rich.console import Console
 
@@ -41,6 +43,10 @@ def test_demo_serve_prints_the_recommendations_and_sigterm_stops_everything_it_s
             assert proc.poll() is None, out[-3000:]
             children = _descendants(proc.pid)
             assert len(children) >= 3  # broker, worker, API
+            link = re.search(r"learner page of \S+ \(open it in a browser\): (http://127\.0\.0\.1:\d+/l/\S+)", out)
+            assert link, out[-3000:]
+            opened = httpx.get(link.group(1), follow_redirects=True, timeout=10)  # the learner's page, no key
+            assert opened.status_code == 200 and "My learning path" in opened.text
             proc.send_signal(signal.SIGTERM)  # as systemd or docker stop would, not Ctrl-C
             assert proc.wait(60) == 0, log.read_text()[-3000:]
         finally:

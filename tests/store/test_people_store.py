@@ -47,6 +47,6 @@ def test_store_lives_in_its_own_postgres_schema():
         tables = set(inspect(store.engine).get_table_names(schema=schema))
         assert {"alembic_version", "users", "api_keys", "reviews", "feedback", "assessments"} <= tables
         with store.engine.connect() as conn:
-            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0007"
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0008"
             assert conn.execute(text("SELECT current_schema()")).scalar() == schema
         store.dispose()

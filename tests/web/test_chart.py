@@ -67,3 +67,17 @@ def test_text_is_escaped():
 def test_no_gaps_draws_an_empty_but_valid_chart():
     root = _parse(gap_chart_svg([], **LABELS))
     assert not [g for g in root.iter(f"{SVG}g") if g.get("class") == "gap"]
+
+
+def test_the_narrow_layout_puts_names_above_bars_that_use_the_whole_width():
+    from api.web.chart import NARROW
+
+    root = _parse(gap_chart_svg(_gaps(), **LABELS, layout=NARROW))
+    assert root.get("viewBox").startswith(f"0 0 {NARROW.width} ") and "narrow" in root.get("class")
+    groups = [g for g in root.iter(f"{SVG}g") if g.get("class") == "gap"]
+    for g in groups:
+        name = next(t for t in g.iter(f"{SVG}text") if t.get("class") == "name")
+        bar = next(r for r in g.iter(f"{SVG}rect") if r.get("class") == "bar-current")
+        assert name.get("text-anchor") == "start" and float(name.get("y")) < float(bar.get("y"))
+    full = NARROW.width - NARROW.label_w - 24  # level 8 spans the width but for the values' room
+    assert _bar_width(groups[0], "bar-target") == full * 4 / 8  # 4.2: target level 4

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
@@ -14,6 +15,9 @@ from rich.table import Table
 
 from schemas.assessment import AssessmentCompleted
 from schemas.recommendation import RecommendationGenerated
+
+if TYPE_CHECKING:
+    from upskill.demo import DemoStack
 
 
 def _pix_events() -> list[AssessmentCompleted]:
@@ -56,6 +60,15 @@ def _show(console: Console, rec: RecommendationGenerated, label: str) -> None:
     console.print()
 
 
+def _show_link(console: Console, stack: DemoStack, learner_id: str, serve: bool) -> None:
+    """One learner's link, to open in a browser while the demo serves."""
+    from upskill.demo import learner_link
+
+    url = learner_link(stack, learner_id)
+    when = "open it in a browser" if serve else "run `upskill demo --serve` to open such a link"
+    console.print(f"learner page of {learner_id} ({when}): {url}", soft_wrap=True, highlight=False)
+
+
 def _stop_as_on_ctrl_c(_signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
@@ -95,6 +108,7 @@ def run_demo(workdir: Path, serve: bool, timeout: float) -> int:
             _show(console, seen[eid], label)
         console.print(f"[green]{len(seen)} recommendations read back from topic "
                       f"{stack.settings.kafka.topics.recommendations}[/]")
+        _show_link(console, stack, seen[next(iter(labels))].learner_id, serve)
         if serve:
             console.print(f"serving until Ctrl-C: API http://127.0.0.1:{stack.api_port}/docs, admin token "
                           f"{stack.admin_token}, broker {stack.broker.bootstrap}")

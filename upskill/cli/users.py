@@ -1,4 +1,5 @@
-"""``upskill users create|list|revoke`` and ``upskill learners export|erase``: people and GDPR requests."""
+"""``upskill users create|list|revoke`` and ``upskill learners export|erase``: people and GDPR requests (``upskill
+learners link|revoke-links`` are in :mod:`upskill.cli.links`)."""
 
 from __future__ import annotations
 
@@ -84,8 +85,11 @@ def _users(app: typer.Typer) -> None:
 
 
 def _learners(app: typer.Typer) -> None:
-    group = typer.Typer(help="GDPR requests about one learner.", no_args_is_help=True)
+    from upskill.cli.links import register_links
+
+    group = typer.Typer(help="GDPR requests about one learner, and links to their page.", no_args_is_help=True)
     app.add_typer(group, name="learners")
+    register_links(group)
 
     @group.command("export")
     def export(learner_id: str = typer.Argument(..., help="Pseudonymous learner id.")) -> None:
