@@ -35,7 +35,6 @@ _TRAINER_WORDS = ("trainer", "teacher", "multiplier")  # ... trains others
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
-_REASONS_KEPT = 20_000
 
 
 @dataclass(frozen=True)
@@ -212,8 +211,6 @@ class OfferingFacts:
     lang_index: dict[str, int]
     # per rule and reading, and their unions (rule_out); sized by the catalogue in build
     masks: Memo[tuple[Any, ...], np.ndarray | None] = field(default_factory=lambda: Memo("rule_masks", 16))
-    # per offering, rule and reading (Rejections.reason)
-    reasons: Memo[tuple[Any, ...], str] = field(default_factory=lambda: Memo("rejection_reasons", _REASONS_KEPT))
     # per home (views.nearby_sessions)
     nearby: Memo[tuple[Any, ...], np.ndarray] = field(default_factory=lambda: Memo("nearby", 64))
 
@@ -485,14 +482,9 @@ class Rejections:
     readings: dict[str, Hashable]  # what each rule read of the learner
 
     def reason(self, facts: OfferingFacts, row: int, profile: LearnerProfile) -> tuple[str, str]:
-        """The first rule (in RULES order) that rules out ``facts.offerings[row]``, and its reason.
-
-        Kept per offering, rule and reading: a reason says no more than the rule read of the learner.
-        """
+        """The first rule (in RULES order) that rules out ``facts.offerings[row]``, and its reason."""
         name = next(n for n, mask in self.per_rule.items() if mask[row])
-        text = facts.reasons.get((row, name, self.readings[name]),
-                                 lambda: RULES[name].reason(facts.offerings[row], profile))
-        return name, text
+        return name, RULES[name].reason(facts.offerings[row], profile)
 
 
 def rule_out(facts: OfferingFacts, profile: LearnerProfile) -> Rejections:

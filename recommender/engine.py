@@ -21,7 +21,7 @@ from recommender.catalog import Catalog
 from recommender.constraints import LearnerProfile
 from recommender.explain import about, gap_text, rivals, why
 from recommender.features import CatalogFeatures
-from recommender.funding import funding_for, is_sme_staff
+from recommender.funding import funding_for
 from recommender.gaps import compute_gaps
 from recommender.kinds import kind_of
 from recommender.memo import Memo
@@ -45,7 +45,7 @@ from recommender.views import FactCodes, ProfileView, build_view
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import Framework, load_framework
 from schemas.offering import Offering
-from schemas.recommendation import FundingHint, Gap, ModelInfo, RecommendationGenerated
+from schemas.recommendation import Gap, ModelInfo, RecommendationGenerated
 
 logger = logging.getLogger(__name__)
 
@@ -128,9 +128,8 @@ class Recommender:
         self._codes = FactCodes(np.zeros(0, np.int64), np.zeros(0, np.intp))
         self._views: Memo[LearnerProfile, ProfileView] = Memo("profile_views", _PROFILE_CACHE)
         # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
-        # sentence), and the funding hints per offering and kind of learner
+        # sentence)
         self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
-        self._funding: Memo[tuple[str, str | None, bool], list[FundingHint]] = Memo("funding_hints", _CARDS_KEPT)
 
 
     def features(self) -> CatalogFeatures:
@@ -146,7 +145,6 @@ class Recommender:
             self._codes = FactCodes.build(self._features)
             self._views.clear()
             self._cards.clear()
-            self._funding.clear()
             self._weighed = weights.VERSION[0]
             if self.on_built is not None:
                 self.on_built()
@@ -282,8 +280,7 @@ class Recommender:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
-        funding = self._funding.get((off.id, profile.status, is_sme_staff(profile)),
-                                    lambda: funding_for(off, profile, self.funding))
+        funding = funding_for(off, profile, self.funding)
         return fields | {
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],

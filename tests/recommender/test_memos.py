@@ -38,7 +38,7 @@ def test_new_adjustments_show_in_the_next_recommendation_of_a_profile_already_se
 
 
 def test_a_recommender_that_served_many_learners_answers_a_new_one_as_a_fresh_one_would(recommender, embedder):
-    """Masks, reasons, item cards and funding hints are kept across learners: none may leak one learner's
+    """Profile views, rule masks, spread affinities and item cards are kept across learners: none may leak one learner's
     answer into another's."""
     for e in assessment_events(150, seed=32):  # warm every per-catalogue cache with other learners
         recommender.recommend(e, now=NOW)
