@@ -29,6 +29,7 @@ from recommender.paths import build_path, resolve
 from recommender.places import DEFAULT_HOME
 from recommender.ranking import (
     PARTS,
+    AdjustmentColumns,
     Adjustments,
     Candidate,
     GapArrays,
@@ -130,6 +131,7 @@ class Recommender:
         # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
         # sentence)
         self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
+        self._adjustment_columns: AdjustmentColumns | None = None  # of the adjustments last passed
 
 
     def features(self) -> CatalogFeatures:
@@ -158,6 +160,16 @@ class Recommender:
 
         return self._views.get(profile, build)
 
+    def _adjusted(self, f: CatalogFeatures, adjustments: Adjustments | None) -> AdjustmentColumns | None:
+        """``adjustments`` spread over the catalogue, rebuilt when the mapping or the catalogue changes (a worker
+        passes the same mapping until it refreshes it)."""
+        if not adjustments:
+            return None
+        last = self._adjustment_columns
+        if last is None or last.source is not adjustments or last.version != f.version:
+            last = self._adjustment_columns = AdjustmentColumns(f, adjustments)
+        return last
+
     def recommend(
         self,
         event: AssessmentCompleted,
@@ -172,6 +184,7 @@ class Recommender:
             completed: offering ids the learner has completed (they meet prerequisites, are not proposed).
             adjustments: ``{(offering_id, competence): factor}`` from counsellor reviews and learner feedback;
                 multiplies what the offering is worth for that gap (0 removes it for that gap, 2 doubles it).
+                Read once per mapping: pass a new mapping when they change (as the worker's refresh does).
         """
         gaps = compute_gaps(event, self.framework)
         profile = LearnerProfile.from_event(event, self.home)
@@ -257,7 +270,8 @@ class Recommender:
         who = Who(view.senior, view.mine)
         # help near home matters to a learner starting out or a senior; others travel or learn online
         nearby = view.nearby if starting_out(arrays, who) else None
-        scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty, adjustments, shortlist,
+        scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty,
+                           self._adjusted(f, adjustments), shortlist,
                            arrays, nearby, who)
         return scored, shortlist
 

@@ -76,16 +76,36 @@ class Scored:
     made_for: np.ndarray | None = None  # (k,) bool: a service made for this learner (competes with the courses)
 
 
-def _adjust(f: CatalogFeatures, rows: np.ndarray, gaps: list[Gap], adj: Adjustments | None) -> np.ndarray:
-    factors = np.ones((len(rows), len(gaps)))
-    if adj:
-        pos = {r: k for k, r in enumerate(rows.tolist())}
-        gcol = {g.competence: j for j, g in enumerate(gaps)}
-        for (oid, code), factor in adj.items():
-            k, j = pos.get(f.row.get(oid, -1)), gcol.get(code)
-            if k is not None and j is not None:
-                factors[k, j] = max(0.0, float(factor))
-    return factors
+class AdjustmentColumns:
+    """People's adjustments spread over a catalogue: per competence, every row's factor (1 where none).
+
+    Built once per adjustments mapping (a worker refreshes it every minute) and catalogue version, so a request
+    only gathers its rows' factors for its gaps, however many (offering, gap) pairs people have judged.
+    """
+
+    def __init__(self, f: CatalogFeatures, adjustments: Adjustments) -> None:
+        self.source = adjustments
+        self.version = f.version
+        self.cols: dict[str, np.ndarray] = {}
+        for (oid, code), factor in adjustments.items():
+            row = f.row.get(oid)
+            if row is None:
+                continue
+            col = self.cols.get(code)
+            if col is None:
+                col = self.cols[code] = np.ones(len(f.ids))
+            col[row] = max(0.0, float(factor))
+
+    def factors(self, rows: np.ndarray, gaps: list[Gap]) -> np.ndarray | None:
+        """The factor of each row for each gap, None when people judged none of these gaps."""
+        out = None
+        for j, gap in enumerate(gaps):
+            col = self.cols.get(gap.competence)
+            if col is not None:
+                if out is None:
+                    out = np.ones((len(rows), len(gaps)))
+                out[:, j] = col[rows]
+        return out
 
 
 @dataclass(frozen=True)
@@ -117,7 +137,7 @@ def score_all(
     rejected: np.ndarray,
     affinity: np.ndarray,
     certainty: np.ndarray,
-    adjustments: Adjustments | None = None,
+    adjusted: AdjustmentColumns | None = None,
     candidates: np.ndarray | None = None,
     arrays: GapArrays | None = None,
     nearby: np.ndarray | None = None,
@@ -128,6 +148,8 @@ def score_all(
     Args:
         t: the catalogue's ranking tables (built with the features).
         candidates: the rows to consider (a large catalogue's shortlists, sorted); None: the whole catalogue.
+        adjusted: people's adjustments over the catalogue (:class:`AdjustmentColumns`), multiplying what an
+            offering is worth for a gap; None: none.
         arrays: :meth:`GapArrays.of` the gaps, when the caller has them.
         nearby: per offering, how near its sessions are (views.nearby_sessions); None: it does not matter to
             this learner (0.5 everywhere).
@@ -148,8 +170,8 @@ def score_all(
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
     value = weight * quality * pri
-    if adjustments:
-        value *= _adjust(f, rows, gaps, adjustments)
+    if adjusted is not None and (factors := adjusted.factors(rows, gaps)) is not None:
+        value *= factors
     inherit_parts(f, rows, value, quality, weight)
     addressed = value > 0
     gap_from = f.level_min[rows, None] - levels
