@@ -133,7 +133,6 @@ class Recommender:
         self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
         self._adjustment_columns: AdjustmentColumns | None = None  # of the adjustments last passed
 
-
     def features(self) -> CatalogFeatures:
         """The catalogue's arrays, rebuilt when the catalogue's content version changes; the ranking tables
         also when the weights change (:func:`recommender.weights.use`)."""
