@@ -16,22 +16,28 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 import time
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from kafka import KafkaConsumer
+from sqlalchemy import update
 
 from benchmarks.bench_recommend import _percentile
+from benchmarks.workload import assessment_events
+from catalog_ingest.seed import load_offerings
 from config.settings import Settings
 from kafka_io.client import client_config, make_producer, read_from_start
 from schemas.assessment import AssessmentCompleted
 from schemas.offering import Offering
+from schemas.recommendation import RecommendationGenerated
 from store import Store
+from store.models import FeedbackRow, RecommendationRow
 from upskill.processes import WorkerProcess, WorkerProcessError, cpu_s
 
 SEND_ERROR = re.compile(r"Error while sending: [^\\\"]{0,240}")
@@ -51,6 +57,40 @@ async def _produce(settings: Settings, events: Sequence[AssessmentCompleted]) ->
         return {eid: (await fut).timestamp for eid, fut in futures}
     finally:
         await producer.stop()
+
+
+FEEDBACK_RECORDS = 300  # learners' words on (offering, gap) pairs in the pipeline worker's store
+FEEDBACK_VALUES = ("not_relevant", "relevant", "enrolled", "completed")
+
+
+def seed_feedback(settings: Settings, records: int = FEEDBACK_RECORDS, seed: int = 13) -> int:
+    """People's feedback in a worker's store before it starts, as a worker in production finds it, so it ranks
+    with adjustments: ``records`` learners, each with a stored recommendation and a word on one (offering,
+    competence) pair of the shipped catalogue (distinct pairs). Returns how many were stored."""
+    store = Store(settings.database.url)
+    try:
+        events = assessment_events(records, seed=seed)  # no burst or warm-up event: those use other seeds
+        now = datetime.now(UTC)
+        stored = [RecommendationGenerated.model_validate({
+            "recommendation_id": str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench-feedback-{e.event_id}")),
+            "event_id": e.event_id, "learner_id": e.learner.id, "assessment_id": e.assessment.id,
+            "generated_at": now, "model": {"embedding_model": settings.model.name, "ranker": "bench"},
+            "catalog_version": "bench",
+        }) for e in events]
+        store.save(list(zip(events, stored, strict=True)))
+        rng = random.Random(seed)
+        pairs = [(o.id, c) for o in load_offerings(settings.catalog.path) for c in o.competences]
+        chosen = rng.sample(pairs, min(records, len(pairs)))
+        with store.session() as s:
+            # as if sent long ago: the worker must not publish them when it starts
+            s.execute(update(RecommendationRow).where(RecommendationRow.recommendation_id.in_(
+                [str(r.recommendation_id) for r in stored])).values(published=True))
+            s.add_all(FeedbackRow(recommendation_id=str(r.recommendation_id), learner_id=r.learner_id,
+                                  offering_id=oid, competences=[code], value=rng.choice(FEEDBACK_VALUES), at=now)
+                      for r, (oid, code) in zip(stored, chosen, strict=False))
+        return len(chosen)
+    finally:
+        store.dispose()
 
 
 def produce_events(settings: Settings, events: Sequence[AssessmentCompleted]) -> dict[str, int]:

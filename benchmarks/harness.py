@@ -97,9 +97,11 @@ class BenchRun:
 
     def run(self) -> dict[str, Any]:
         t0 = time.monotonic()
-        pipeline = WorkerProcess(bench_settings(self.base, self.broker.bootstrap, self.work, "pipeline"),
-                                 self.work / "worker-pipeline.log",
+        pipeline_settings = bench_settings(self.base, self.broker.bootstrap, self.work, "pipeline")
+        feedback = bench_pipeline.seed_feedback(pipeline_settings)  # it ranks with adjustments, as in production
+        pipeline = WorkerProcess(pipeline_settings, self.work / "worker-pipeline.log",
                                  UPSKILL_WORKER__PROCESSES=str(self.sizes.pipeline_processes)).start()
+        self.feedback_records = feedback
         large = WorkerProcess(bench_settings(self.base, self.broker.bootstrap, self.work, "large"),
                             self.work / "worker-large.log")
         cached = cached_snapshots(self.base.cache_dir, self.base.model.name, self.sizes.large_catalog, self.quick)
@@ -167,6 +169,7 @@ class BenchRun:
         self.out["pipeline"] = bench_pipeline.run_pipeline(worker.settings, burst, worker,
                                                            broker_pid=self.broker.proc and self.broker.proc.pid)
         self.out["pipeline"]["processes"] = worker.processes
+        self.out["pipeline"]["feedback_records"] = self.feedback_records
         self._phase("pipeline", t0, "pipeline")
 
     def large_worker(self, worker: WorkerProcess) -> None:
