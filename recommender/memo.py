@@ -2,8 +2,8 @@
 
 Emptying is cruder than evicting the oldest, and enough: each value is cheap to compute again, and a cache
 that reached its limit was already holding values of learners or offerings not seen for a while. Every memo
-counts its hits, misses and emptyings under its name (:func:`counts`), which the worker and the API export as
-metrics: a cache production does not hit shows up there.
+counts its hits, misses and emptyings under its name (:func:`counts`), which the worker exports as metrics: a
+cache production does not hit shows up there.
 """
 
 from __future__ import annotations
@@ -56,8 +56,8 @@ class Memo(Generic[K, V]):
     """Values by key, computed on a miss, the whole memo emptied first when it holds ``limit`` values.
 
     Memos of the same ``name`` (one per learner profile, say) share their counts. ``limit`` may change (a
-    memo sized by the bytes of its values sets it once it has seen one); 0 keeps nothing, which is how a
-    benchmark measures what a memo is worth.
+    memo sized by the bytes of its values sets it once it has seen one); 0 keeps nothing. A benchmark prices a
+    memo by :func:`switched_off`.
     """
 
     __slots__ = ("_counts", "_values", "limit", "name")

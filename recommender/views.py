@@ -37,7 +37,7 @@ class ProfileView:
     rules: Rejections
     affinity: np.ndarray  # float32
     certainty: np.ndarray  # float32
-    nearby: np.ndarray  # float32: 1 sessions near home (their region), 0 elsewhere, 0.5 online or unknown
+    nearby: np.ndarray  # float32: 1 near home (their region), 0.5 online or unknown, W["away_from_home"] elsewhere
     mine: int = 0  # the audience bits of the groups the learner belongs to
     senior: bool = False  # retired, or 60 or older
     # per offering row: its prerequisites can be met (nothing completed)
