@@ -171,6 +171,29 @@ REQUIREMENT_RULES: tuple[RequirementRule, ...] = (
 )
 
 
+# Conditions of admission that no field of an assessment event shows and a counsellor checks: receiving
+# benefits, a diploma or years of schooling, work experience, passing a selection. A learner may not meet them, so
+# each makes an offering less certain for them (ranking's certainty), never ruled out.
+UNSHOWN_CONDITION = re.compile(
+    r"\bbenefits?\b|\bdiploma\b|\bbac\b|secondary education|work experience|entry tests?|\binterviews?\b"
+    r"|\bselect(?:ion|ed)\b",
+    re.I,
+)
+
+
+def unshown_conditions(off: Offering) -> int:
+    """How many of an offering's requirements are conditions of admission no profile shows
+    (:data:`UNSHOWN_CONDITION`)."""
+    return sum(1 for text in off.requirements if UNSHOWN_CONDITION.search(text))
+
+
+def age_floor(off: Offering) -> int:
+    """The lowest age an offering's requirements admit (``aged 30+``, ``aged 50-64``), 0 when none is stated."""
+    rules = [r for r in REQUIREMENT_RULES if r.kind in ("age_min", "age_range")]
+    floors = [int(m.group(1)) for text in off.requirements for r in rules if (m := r.pattern.search(text))]
+    return max(floors, default=0)
+
+
 def requirement_kinds(off: Offering) -> list[tuple[RequirementRule, re.Match[str], str]]:
     """The checkable requirements of an offering: (rule, match, original text)."""
     found = []

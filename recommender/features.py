@@ -17,7 +17,7 @@ from typing import get_args
 import numpy as np
 
 from recommender.catalog import Catalog
-from recommender.constraints import OfferingFacts, requirement_kinds
+from recommender.constraints import UNSHOWN_CONDITION, OfferingFacts, age_floor, requirement_kinds, unshown_conditions
 from recommender.kinds import FITS, kind_of
 from schemas.offering import Audience, Offering
 
@@ -72,6 +72,7 @@ class CatalogFeatures:
     main_subject: np.ndarray  # (n,) column of the competence listed first (the offering's main subject), or -1
     retrieved: np.ndarray  # (n, c) bool: among the FAISS neighbours of the descriptor
     kind_focus: np.ndarray  # (n,) how much of a gap its kind teaches (``data/kinds.json``; 1.0: a course)
+    kind_focus_fit: np.ndarray  # (n,) how much it teaches a learner its kind is made for
     service: np.ndarray  # (n,) bool: its kind is a service, not training
     fits: np.ndarray  # (n,) int8: whom its kind is for, as the position in kinds.FITS
     no_item: np.ndarray  # (n,) bool: its kind teaches nothing by itself (an item only when made for the learner)
@@ -84,6 +85,8 @@ class CatalogFeatures:
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
     audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
     open_requirements: np.ndarray  # (n,) requirements in words that no rule checks (prior skills, ...)
+    unshown: np.ndarray  # (n,) conditions of admission no profile shows (benefits, a diploma, a selection)
+    age_floor: np.ndarray  # (n,) the lowest age its requirements admit, 0 when none is stated
     facts: OfferingFacts
 
     @classmethod
@@ -120,6 +123,7 @@ class CatalogFeatures:
             gram=(desc @ desc.T).astype(np.float32),
             retrieved=retrieved,
             kind_focus=np.array([kind_of(o.kind).teaches for o in offs], dtype=float),
+            kind_focus_fit=np.array([kind_of(o.kind).teaches_made_for for o in offs], dtype=float),
             service=np.array([kind_of(o.kind).service for o in offs], dtype=bool),
             fits=np.array([FITS.index(kind_of(o.kind).fits) for o in offs], dtype=np.int8),
             no_item=np.array([not kind_of(o.kind).item for o in offs], dtype=bool),
@@ -131,9 +135,9 @@ class CatalogFeatures:
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
             stands_for=_stands_for(offs, row),
             gate=_gates(offs, row),
-            open_requirements=np.array(
-                [len(o.requirements) - len(requirement_kinds(o)) for o in offs], dtype=float
-            ),
+            open_requirements=np.array([_open_requirements(o) for o in offs], dtype=float),
+            unshown=np.array([unshown_conditions(o) for o in offs], dtype=float),
+            age_floor=np.array([age_floor(o) for o in offs], dtype=np.int64),
             facts=OfferingFacts.build(offs),
         )
 
@@ -205,6 +209,12 @@ def _descendants(offs: list[Offering], row: dict[str, int]) -> list[np.ndarray]:
                 todo.extend(children.get(c, []))
         out.append(_rows(seen))
     return out
+
+
+def _open_requirements(off: Offering) -> int:
+    """Requirements in words that neither a rule checks nor name a condition of admission (prior skills, ...)."""
+    checked = {text for _, _, text in requirement_kinds(off)}
+    return sum(1 for text in off.requirements if text not in checked and not UNSHOWN_CONDITION.search(text))
 
 
 def _named_in_requirements(offs: list[Offering]) -> np.ndarray:

@@ -19,7 +19,8 @@ parts, kept as the item's score breakdown:
 - ``made_for``: a service whose kind is made for this learner (:func:`made_for`), which then competes with the
   courses for a place among the items;
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares
-  about; each offering still to take first.
+  about, and each condition of admission the learner's profile does not show they meet (receiving benefits, a
+  diploma, a selection, an age when theirs is unknown); each offering still to take first.
 
 Broad kinds (a catalogue area, a programme) and events or talks also teach less of each gap they are tagged with
 (``KIND_TEACHES``), not only count as less focused.

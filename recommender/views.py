@@ -2,7 +2,8 @@
 
 Computed once per profile and catalogue version and cached by the recommender. Affinity and certainty depend on
 a handful of an offering's facts (its audience tags, which of language, cost, duration and format are unknown,
-how many requirements in words no rule checks), so they are computed once per distinct combination of those
+how many requirements in words no rule checks, how many conditions of admission no profile shows, the age it
+requires), so they are computed once per distinct combination of those
 facts (:class:`FactCodes`, a few dozen in any catalogue) and spread to the offerings with one gather.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from recommender.constraints import LearnerProfile, Rejections, rule_out
+from recommender.constraints import ADULT_AGE, LearnerProfile, Rejections, rule_out
 from recommender.features import CatalogFeatures, audience_bits
 from recommender.memo import Memo, read_only
 from recommender.places import load_places
@@ -81,10 +82,16 @@ class FactCodes:
         unknown = (
             np.minimum(f.open_requirements, 3).astype(np.int64)
             | (facts.lang_bits == 0) << 2 | (facts.free == -1) << 3 | np.isnan(facts.duration) << 4
-            | (facts.format == -1) << 5
+            | (facts.format == -1) << 5 | np.minimum(f.unshown, 3).astype(np.int64) << 6
+            | _age_class(f.age_floor) << 8
         )
-        _, first, inverse = np.unique(f.audience_bits * 64 + unknown, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(f.audience_bits * 1024 + unknown, return_index=True, return_inverse=True)
         return cls(first, inverse.astype(np.intp).ravel())  # intp: a gather by int32 converts it first (3x slower)
+
+
+def _age_class(floor: np.ndarray) -> np.ndarray:
+    """0: no age above adulthood required; 1: an age up to ``SENIOR_AGE`` (a retired learner has it); 2: older."""
+    return np.where(floor <= ADULT_AGE, 0, np.where(floor <= SENIOR_AGE, 1, 2)).astype(np.int64)
 
 
 def learner_groups(profile: LearnerProfile, fw: Framework) -> set[str]:
@@ -116,7 +123,8 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
     affinity = codes.spread_over(("affinity", mine, broad),
                                  lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
-    cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats))
+    cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats),
+             _age_unshown(profile))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
     senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
     nearby = nearby_sessions(f, profile.country, profile.region)
@@ -139,12 +147,23 @@ def nearby_sessions(f: CatalogFeatures, country: str, region: str | None = None)
     return facts.nearby.get((country, region, W["away_from_home"]), compute)
 
 
+def _age_unshown(p: LearnerProfile) -> int:
+    """The lowest age class (:func:`_age_class`) whose condition the profile does not show the learner meets (3:
+    none: the age is known, and the rules check it)."""
+    if p.age is not None:
+        return 3
+    return 2 if p.status == "retired" else 1
+
+
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
     """A penalty (<= 0) per offering of ``rows`` for what the catalogue does not know and the learner cares
     about."""
     facts = f.facts
     # per condition in words no rule checks (prior skills, ...): the learner may lack it
     pen = -W["open_requirement_cost"] * np.minimum(f.open_requirements[rows], 3)
+    # per condition of admission the profile does not show the learner meets (benefits, a diploma, an age)
+    unshown = np.minimum(f.unshown[rows], 3) + (_age_class(f.age_floor[rows]) >= _age_unshown(p))
+    pen = pen - W["unshown_condition_cost"] * unshown
     if p.languages:
         pen = pen - W["unknown_language_cost"] * (facts.lang_bits[rows] == 0)
     if p.free_only:

@@ -91,6 +91,32 @@ def test_an_offering_named_for_other_groups_ranks_below_one_for_everyone() -> No
     assert ids(rec, event({"4.2": 1}, retired)) == ["aimed-at-seniors", "for-all"]
 
 
+def test_conditions_of_admission_the_profile_does_not_show_rank_an_offering_lower() -> None:
+    # same text: one admits anyone, the other only learners receiving benefits, with a diploma, aged 30+
+    rec = small_recommender([
+        offering("a-selective", title="Office", competences=["3.1"],
+                 requirements=["registered jobseeker receiving benefits", "secondary-school diploma", "aged 30+"]),
+        offering("b-open", title="Office", competences=["3.1"]),
+        offering("c-bring-a-laptop", title="Office", competences=["3.1"], requirements=["bring own laptop"]),
+    ])
+    jobseeker = {"languages": ["en"], "status": "jobseeker"}
+    # ties go by id: the selective course would be first if its conditions cost nothing
+    assert ids(rec, event({"3.1": 1}, jobseeker)) == ["b-open", "c-bring-a-laptop", "a-selective"]
+    scores = {i.offering_id: i.score for i in rec.recommend(event({"3.1": 1}, jobseeker)).items}
+    known_age = {i.offering_id: i.score for i in rec.recommend(event({"3.1": 1}, {**jobseeker, "age": 45})).items}
+    assert known_age["a-selective"] > scores["a-selective"]  # an age the learner is known to have costs nothing
+    assert known_age["b-open"] == scores["b-open"]
+
+
+def test_a_senior_age_condition_is_met_by_a_retired_learner() -> None:
+    rec = small_recommender([
+        offering("a-for-60-plus", title="Tablet", competences=["1.1"], requirements=["aged 60+"]),
+        offering("b-open", title="Tablet", competences=["1.1"]),
+    ])
+    assert ids(rec, event({"1.1": 1}, {"languages": ["en"], "status": "retired"}))[0] == "a-for-60-plus"
+    assert ids(rec, event({"1.1": 1}, {"languages": ["en"], "status": "other"}))[0] == "b-open"
+
+
 def test_an_offering_mainly_about_the_most_pressing_gap_ranks_first() -> None:
     # same text and the same two competences: only which one each lists first (its main subject) differs
     rec = small_recommender([
