@@ -4,7 +4,9 @@ A service (an advice desk, a helpline, a guide, a diagnostic, ...) is not traini
 slot that a course could fill and is shown in the recommendation's ``support`` list with the table's reason,
 unless its kind is made for this learner (``fits``): a diagnostic for someone who leads an organisation, help near
 home for a learner starting out or a senior, a catalogue for the audience it names. Then it competes with the
-courses.
+courses, teaching what ``teaches_fit`` says (a diagnostic is the first step for someone who leads an
+organisation, as much as a course), and a recommendation still holds at most ``MAX_SERVICES`` of them
+(:mod:`recommender.weights`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ class Kind:
     admits: bool = False  # a way in (an admission test): worth what the offerings that require it teach
     item: bool = True  # False: teaches nothing by itself (a test certifies, a catalogue lists courses), so it is
     # an item only when made for the learner, otherwise support
+    teaches_fit: float | None = None  # how much it teaches the learner it is made for (None: ``teaches``)
+
+    @property
+    def teaches_made_for(self) -> float:
+        """How much of a gap it teaches a learner it is made for."""
+        return self.teaches if self.teaches_fit is None else self.teaches_fit
 
 
 COURSE = Kind(1.0, False, "anyone")

@@ -19,8 +19,7 @@ parts, kept as the item's score breakdown:
 - ``made_for``: a service whose kind is made for this learner (:func:`made_for`), which then competes with the
   courses for a place among the items;
 - ``certainty`` and ``prerequisites`` (added, <= 0): what the catalogue does not know and the learner cares
-  about, and each condition of admission the learner's profile does not show they meet (receiving benefits, a
-  diploma, a selection, an age when theirs is unknown); each offering still to take first.
+  about; each offering still to take first.
 
 Broad kinds (a catalogue area, a programme) and events or talks also teach less of each gap they are tagged with
 (``KIND_TEACHES``), not only count as less focused.
@@ -43,7 +42,7 @@ import numpy as np
 from recommender.features import CatalogFeatures
 from recommender.kinds import FITS
 from recommender.signals import LEVELS, Tables, focus, inherit_parts, level_quality, profile_similarity, subject
-from recommender.weights import PARTS_W, POOL, SERVED_STEP, TOO_ADVANCED, TOO_ADVANCED_LISTED, W
+from recommender.weights import MAX_SERVICES, PARTS_W, POOL, SERVED_STEP, TOO_ADVANCED, TOO_ADVANCED_LISTED, W
 from schemas.recommendation import Gap
 
 Adjustments = Mapping[tuple[str, str], float]
@@ -170,6 +169,9 @@ def score_all(
         quality = t.quality.take(rows, axis=0)[:, levels]
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
+    mine = made_for(f, rows, a, nearby, who)
+    if mine.any():  # a service made for the learner teaches them what its kind's teaches_fit says
+        weight[mine] *= (_teach(f.kind_focus_fit[rows[mine]]) / _teach(f.kind_focus[rows[mine]]))[:, None]
     value = weight * quality * pri
     if adjusted is not None and (factors := adjusted.factors(rows, gaps)) is not None:
         value *= factors
@@ -189,7 +191,7 @@ def score_all(
     served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
-    mine = made_for(f, rows, a, nearby, who)
+    mine = mine[keep]
     named = {
         "made_for": mine.astype(float),
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
@@ -217,6 +219,11 @@ def score_all(
             f.gate, rejected, own, rows, value, quality, addressed, parts, score)
     made = parts[:, PARTS.index("made_for")] > 0
     return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced, made)
+
+
+def _teach(kind_focus: np.ndarray) -> np.ndarray:
+    """The factor a kind's ``teaches`` puts on what an offering teaches of each gap (signals.Tables)."""
+    return np.asarray(1.0 - W["kind_teaches"] + W["kind_teaches"] * kind_focus)
 
 
 STARTING_OUT = 2  # a learner whose every gap starts from this level or below is starting out
@@ -312,7 +319,8 @@ def select(
     above them by diversity alone); if too few survive the exclusions, it runs again over all of them. When a
     service (``data/kinds.json``) not made for this learner (:func:`made_for`) is picked, the list is compared
     with the one without such services: every course the service pushed out that works on a gap the service works
-    on takes its place back, and the service goes.
+    on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
+    among the items (made for the learner, or where no course is left).
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
     allowed = ~(f.no_item[s.rows] & ~mine)
@@ -322,7 +330,22 @@ def select(
         training = _pick(s, f, k, feasible, allowed & ~service)
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
-    return _candidates(s, f, np.array(picked, dtype=np.int64))
+    return _candidates(s, f, np.array(_at_most_services(s, f, k, feasible, allowed, picked), dtype=np.int64))
+
+
+def _at_most_services(
+    s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int]
+) -> list[int]:
+    """``picked`` with at most ``MAX_SERVICES`` services (the best ones), the next best training in the place of
+    the others (they remain for the support list)."""
+    service = f.service[s.rows]
+    extra = [i for i in picked if service[i]][MAX_SERVICES:]
+    if not extra:
+        return picked
+    kept = [i for i in picked if i not in extra]
+    more = [i for i in _pick(s, f, k, feasible, allowed & ~service) if i not in kept]
+    kept += more[: len(extra)]
+    return _greedy(s, f, len(kept), lambda row: True, np.array(kept, dtype=np.int64))  # MMR order again
 
 
 def _pick(s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray) -> list[int]:

@@ -41,6 +41,30 @@ def test_a_diagnostic_made_for_an_sme_owner_takes_a_slot_a_generic_service_may_n
     assert "check" not in [s.offering_id for s in with_check.path.steps]  # a service is never a path step
 
 
+def test_a_diagnostic_teaches_the_owner_it_is_made_for_as_much_as_a_course() -> None:
+    # same text and levels: the diagnostic is the first step for an owner, worth as much of the gap as a course
+    # (it stays less focused than one: the course still comes first)
+    check = offering("check", kind="diagnostic", competences=["4.1"], title="security of your firm",
+                     audience=["smes"])
+    course = offering("course", competences=["4.1"], title="security of your firm", audience=["smes"])
+    owner = small_recommender([check, course]).recommend(event({"4.1": 1}, OWNER))
+    parts = {i.offering_id: i.score_breakdown for i in owner.items}
+    assert parts["check"]["coverage"] == parts["course"]["coverage"] > 0
+    assert parts["check"]["made_for"] == 1.0
+
+
+def test_a_recommendation_holds_at_most_two_services_and_the_others_are_support() -> None:
+    checks = [offering(f"check-{i}", kind="diagnostic", competences=["4.1", "4.2"], title=f"firm check {i}",
+                       audience=["smes"]) for i in range(4)]
+    courses = [offering(f"course-{i}", competences=["4.1", "4.2"], level_min=3, level_max=6,
+                        title=f"advanced course {i}") for i in range(4)]
+    out = small_recommender([*checks, *courses], max_items=5).recommend(event({"4.1": 1, "4.2": 1}, OWNER))
+    kinds = [i.offering_id.split("-")[0] for i in out.items]
+    assert kinds.count("check") == 2 and kinds[:2] == ["check", "check"]  # the best services, where they rank
+    assert len(out.items) == 5  # courses take the other places
+    assert {s.offering_id for s in out.support} == {f"check-{i}" for i in range(4)} - set(ids(out))
+
+
 def test_help_near_home_is_made_for_a_senior_or_a_beginner_not_for_everyone() -> None:
     desk = offering("desk", kind="advice", format="in_person", location={"country": "BE", "region": "Wallonia"},
                     competences=["2.1"], languages=["fr"], title="espace public numerique")
