@@ -89,6 +89,14 @@ class LearnerProfile:
             works_in_it="it staff" in words,
         )
 
+    def commutes_to(self) -> frozenset[str]:
+        """The countries beyond their own they reach because people in work commute there (a border area's
+        ``also_reach``), for a learner in work; none for anyone else (a retired person or a student goes out from
+        home)."""
+        if self.status not in ("employee", "self-employed"):
+            return frozenset()
+        return self.reach - {self.country}
+
     def admitted_audience_bits(self) -> int:
         """The restricted audience tags this learner visibly belongs to, as bits."""
         return sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](self))

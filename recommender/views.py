@@ -127,24 +127,28 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
              _age_unshown(profile))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
     senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
-    nearby = nearby_sessions(f, profile.country, profile.region)
+    nearby = nearby_sessions(f, profile.country, profile.region, profile.commutes_to())
     return ProfileView(rules, affinity, certainty, nearby, mine, senior)
 
 
-def nearby_sessions(f: CatalogFeatures, country: str, region: str | None = None) -> np.ndarray:
-    """Per offering, how near its sessions are: 1 near the learner's home (``places.Places.near``), 0.5 online or
-    not tied to a place, and ``W["away_from_home"]`` (below 0) for sessions elsewhere they can reach (the
-    unreachable are ruled out): to a learner starting out or a senior, the only ones this part counts for, a trip
-    beyond their region is more of an obstacle than learning online; kept per home and weight."""
+def nearby_sessions(
+    f: CatalogFeatures, country: str, region: str | None = None, commute: frozenset[str] = frozenset()
+) -> np.ndarray:
+    """Per offering, how near its sessions are: 1 near the learner's home (``places.Places.near``) or in a country
+    they commute to (``commute``: on their way to work), 0.5 online or not tied to a place, and
+    ``W["away_from_home"]`` (below 0) for sessions elsewhere they can reach (the unreachable are ruled out): to a
+    learner starting out or a senior, the only ones this part counts for, a trip beyond their region is more of an
+    obstacle than learning online; kept per home, commute and weight."""
     facts = f.facts
 
     def compute() -> np.ndarray:
         places = load_places()
-        near = np.array([places.near((country, region), site) for site in facts.sites] + [False])
+        near = np.array([places.near((country, region), site) or site[0] in commute for site in facts.sites]
+                        + [False])
         away = np.where(near[facts.site], 1.0, W["away_from_home"])
         return read_only(np.where(facts.site < 0, 0.5, away).astype(np.float32))
 
-    return facts.nearby.get((country, region, W["away_from_home"]), compute)
+    return facts.nearby.get((country, region, commute, W["away_from_home"]), compute)
 
 
 def _age_unshown(p: LearnerProfile) -> int:

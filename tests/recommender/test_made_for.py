@@ -98,6 +98,22 @@ def test_a_beginner_learns_online_before_travelling_beyond_their_region_and_near
     assert {i.score_breakdown["nearby"] for i in versed.items} == {0.5}
 
 
+def test_sessions_in_luxembourg_are_on_a_cross_border_workers_way_not_a_retired_neighbours() -> None:
+    course = offering("in-lu", competences=["2.1"], languages=["de"], format="in_person", location={"country": "LU"},
+                      title="tablet course for beginners")
+    online = offering("online", competences=["2.1"], languages=["de"], format="online",
+                      title="tablet course for beginners")
+    rec = small_recommender([course, online], max_items=2)
+    saarland = {"country": "DE", "region": "Saarland"}
+
+    def nearby(status: str) -> dict[str, float]:
+        out = rec.recommend(event({"2.1": 1}, {"languages": ["de"], "status": status, "residence": saarland}))
+        return {i.offering_id: i.score_breakdown["nearby"] for i in out.items}
+
+    assert nearby("employee") == {"in-lu": 1.0, "online": 0.5}  # they commute to Luxembourg
+    assert nearby("retired")["in-lu"] < 0 < nearby("retired")["online"]
+
+
 def test_a_certification_or_a_generic_catalogue_is_support_never_an_item() -> None:
     pix = offering("certify", kind="assessment", competences=["4.2"], title="certification test")
     area = offering("area", kind="catalogue_area", competences=["4.2"], title="privacy courses of a chamber",
