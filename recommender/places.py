@@ -41,6 +41,8 @@ class Places:
     names: dict[tuple[str, str], str] = field(default_factory=dict)  # (country, folded alias) -> folded region
     contains: dict[tuple[str, str], frozenset[str]] = field(default_factory=dict)  # larger region -> regions
     public: dict[str, NationalService] = field(default_factory=dict)  # country -> its online public services
+    # (country of one_area, folded commune or canton) -> folded canton
+    canton: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def region(self, country: str, region: str | None) -> str | None:
         """The folded name of a region, an alias resolved (``"Arlon"`` is the Province de Luxembourg)."""
@@ -53,10 +55,17 @@ class Places:
         """Whether in-person sessions at ``site`` (country, region) are near a learner living at ``home``."""
         if site[0] != home[0]:
             return False
-        mine, theirs = self.region(*home), self.region(*site)
-        if site[0] in self.one_area or mine is None or theirs is None:
+        country, mine = site[0], self.region(*home)
+        places = [self.region(country, p) for p in (site[1] or "").split(",")]  # a site may list several
+        return any(self._near(country, mine, theirs) for theirs in places or [None])
+
+    def _near(self, country: str, mine: str | None, theirs: str | None) -> bool:
+        if mine is None or theirs is None:
             return True
-        return theirs == mine or mine in self.contains.get((site[0], theirs), frozenset())
+        if country in self.one_area:  # near unless both are places known here in different cantons
+            a, b = self.canton.get((country, mine)), self.canton.get((country, theirs))
+            return a is None or b is None or a == b
+        return theirs == mine or mine in self.contains.get((country, theirs), frozenset())
 
     def reach(self, country: str, region: str | None) -> frozenset[str]:
         """The countries whose in-person sessions a resident of ``country`` / ``region`` can attend."""
@@ -97,8 +106,15 @@ def load_places() -> Places:
         contains[(big["country"], _fold(big["region"]))] = inside
         for name in big.get("aliases", []):
             names[(big["country"], _fold(name))] = _fold(big["region"])
+    canton: dict[tuple[str, str], str] = {}
+    for country, table in areas.get("cantons", {}).items():
+        if country == "note":
+            continue
+        for name, communes in table.items():
+            for place in (name, *communes):
+                canton[(country, _fold(place))] = _fold(name)
     services, public = _national(raw["employment_services"]), _national(raw.get("public_services", {}))
-    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public)
+    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public, canton)
 
 
 def _national(section: dict[str, Any]) -> dict[str, NationalService]:

@@ -157,7 +157,12 @@ def test_a_project_inside_a_programme_behind_an_admission_is_taken_within_the_pr
 
 
 @pytest.mark.parametrize(("home", "site", "near"), [
-    (("LU", "Esch-sur-Alzette"), ("LU", "Differdange"), True),  # Luxembourg is one area
+    (("LU", "Esch-sur-Alzette"), ("LU", "Differdange"), True),  # the same canton
+    (("LU", "Clervaux"), ("LU", "Differdange"), False),  # the far north and the south-west
+    (("LU", "Tuntange"), ("LU", "Mersch"), True),  # a former commune's name (Helperknapp since 2018)
+    (("LU", "Ettelbruck"), ("LU", "Esch-sur-Alzette, Ettelbruck, Luxembourg"), True),  # one of the sites
+    (("LU", None), ("LU", "Grevenmacher"), True),  # nothing says where in Luxembourg: one area
+    (("LU", "Clervaux"), ("LU", "somewhere unlisted"), True),
     (("DE", "Saarland"), ("DE", "Saarland"), True),
     (("DE", "Saarland"), ("DE", "Rhineland-Palatinate"), False),
     (("BE", "Arlon"), ("BE", "Province de Luxembourg"), True),  # an alias of the region
