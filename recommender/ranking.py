@@ -338,12 +338,14 @@ def _at_most_services(
 ) -> list[int]:
     """``picked`` with at most ``MAX_SERVICES`` services (the best ones), the next best training in the place of
     the others (they remain for the support list)."""
-    service = f.service[s.rows]
-    extra = [i for i in picked if service[i]][MAX_SERVICES:]
-    if not extra:
+    if not picked:
         return picked
+    is_service = f.service[s.rows[picked]].tolist()
+    if sum(is_service) <= MAX_SERVICES:
+        return picked
+    extra = [i for i, yes in zip(picked, is_service, strict=True) if yes][MAX_SERVICES:]
     kept = [i for i in picked if i not in extra]
-    more = [i for i in _pick(s, f, k, feasible, allowed & ~service) if i not in kept]
+    more = [i for i in _pick(s, f, k, feasible, allowed & ~f.service[s.rows]) if i not in kept]
     kept += more[: len(extra)]
     return _greedy(s, f, len(kept), lambda row: True, np.array(kept, dtype=np.int64))  # MMR order again
 
