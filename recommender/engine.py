@@ -297,10 +297,16 @@ class Recommender:
         return fields | {
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],
-            "why": why(cand, about_it, rival, texts, self.catalog),
+            "why": why(cand, about_it, rival, texts, self.catalog,
+                       rival is not None and self._recommends_first(rival, cand)),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
         }
+
+    def _recommends_first(self, later: Candidate, first: Candidate) -> bool:
+        """Whether ``later``'s requirements recommend taking ``first`` before it."""
+        f = self.features()
+        return f.row[first.offering_id] in f.recommended_first[f.row[later.offering_id]]
 
     def _support(self, oid: str, at: tuple[int, ...], gaps: list[Gap]) -> dict[str, Any]:
         """A support-list entry: the service, and why (its kind's reason, and where when it is nearby)."""

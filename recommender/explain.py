@@ -100,18 +100,23 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
     return out
 
 
-def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str], catalog: Catalog) -> str:
+def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str], catalog: Catalog,
+        recommended_first: bool = False) -> str:
     """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
 
     Args:
         about_it: :func:`about` of the offering.
         texts: :func:`gap_text` of each of the request's gaps, the most pressing first (``cand.gaps`` are
             positions in them).
+        recommended_first: the rival's requirements recommend taking this offering first (that is why it is above).
     """
     text = "Works on " + "; ".join([texts[j] for j in cand.gaps]) + ". " + about_it
     if cand.gaps and cand.gaps[0] == 0:
         text += " This is the learner's most pressing gap."
-    text += _versus(cand, rival, catalog)
+    if rival is not None and recommended_first:
+        text += f" Comes before “{catalog.offerings[rival.offering_id].title}”, which recommends taking it first."
+    else:
+        text += _versus(cand, rival, catalog)
     if cand.semantic_only:
         text += " Matched on its description (the provider did not tag this competence)."
     return text

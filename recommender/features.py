@@ -83,6 +83,7 @@ class CatalogFeatures:
     stands_for: np.ndarray  # (n,) row of the whole a part can only be taken within (after its siblings), or -1
     gate: np.ndarray  # (n,) row of the admission step (kind ``admits``) row i requires first, or -1
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
+    recommended_first: list[tuple[int, ...]]  # rows of the offerings its requirements in words name ("... recommended")
     audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
     open_requirements: np.ndarray  # (n,) requirements in words that no rule checks (prior skills, ...)
     unshown: np.ndarray  # (n,) conditions of admission no profile shows (benefits, a diploma, a selection)
@@ -98,6 +99,7 @@ class CatalogFeatures:
         col = {c: j for j, c in enumerate(codes)}
         offs = [catalog.offerings[oid] for oid in ids]
         tags = np.zeros((len(ids), len(codes)), dtype=bool)
+        named = _named_in_requirements(offs)
         for i, off in enumerate(offs):
             tags[i, [col[c] for c in off.competences if c in col]] = True
         desc = np.stack([descriptors[c] for c in codes]) if codes else np.zeros((0, catalog.dim), np.float32)
@@ -131,7 +133,8 @@ class CatalogFeatures:
             descendants=(desc_rows := _descendants(offs, row)),
             wholes=(wholes := [i for i, d in enumerate(desc_rows) if len(d)]),
             whole_family=WholeFamilies.of(wholes, desc_rows),
-            prereq_steps=_prereq_steps(offs, row) + _named_in_requirements(offs),
+            prereq_steps=_prereq_steps(offs, row) + np.array([len(n) for n in named], dtype=float),
+            recommended_first=_recommended_first(offs, row, named),
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
             stands_for=_stands_for(offs, row),
             gate=_gates(offs, row),
@@ -217,8 +220,16 @@ def _open_requirements(off: Offering) -> int:
     return sum(1 for text in off.requirements if text not in checked and not UNSHOWN_CONDITION.search(text))
 
 
-def _named_in_requirements(offs: list[Offering]) -> np.ndarray:
-    """How many other offerings a requirement in words names by title ("Data Protection Basics recommended").
+def _recommended_first(offs: list[Offering], row: dict[str, int], named: list[set[str]]) -> list[tuple[int, ...]]:
+    """Per offering, the rows of the offerings its requirements in words recommend taking first."""
+    out = []
+    for o, words in zip(offs, named, strict=True):
+        out.append(tuple(sorted(row[p] for p in words if p in row and p != o.id)))
+    return out
+
+
+def _named_in_requirements(offs: list[Offering]) -> list[set[str]]:
+    """The other offerings each one's requirements in words name by title ("Data Protection Basics recommended").
 
     Titles are looked up by the word spans of each requirement (linear in the catalogue, not quadratic).
     """
@@ -227,15 +238,15 @@ def _named_in_requirements(offs: list[Offering]) -> np.ndarray:
         head = " ".join(re.split(r"[:(–]| - ", o.title)[0].lower().split())
         if len(head.split()) >= 2:
             titles[head].add(o.id)
-    out = np.zeros(len(offs))
-    for i, o in enumerate(offs):
+    out = []
+    for o in offs:
         named: set[str] = set()
         for text in o.requirements:
             words = re.findall(r"[\w'-]+", text.lower())
             for a in range(len(words)):
                 for b in range(a + 2, min(len(words), a + _MAX_TITLE_WORDS) + 1):
                     named |= titles.get(" ".join(words[a:b]), set())
-        out[i] = len(named - {o.id})
+        out.append(named - {o.id})
     return out
 
 

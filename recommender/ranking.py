@@ -320,7 +320,8 @@ def select(
     service (``data/kinds.json``) not made for this learner (:func:`made_for`) is picked, the list is compared
     with the one without such services: every course the service pushed out that works on a gap the service works
     on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
-    among the items (made for the learner, or where no course is left).
+    among the items (made for the learner, or where no course is left). Last, a course another item's requirements
+    recommend first comes before that item.
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
     allowed = ~(f.no_item[s.rows] & ~mine)
@@ -330,7 +331,30 @@ def select(
         training = _pick(s, f, k, feasible, allowed & ~service)
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
-    return _candidates(s, f, np.array(_at_most_services(s, f, k, feasible, allowed, picked), dtype=np.int64))
+    picked = _recommended_first(s, f, _at_most_services(s, f, k, feasible, allowed, picked))
+    return _candidates(s, f, np.array(picked, dtype=np.int64))
+
+
+def _recommended_first(s: Scored, f: CatalogFeatures, picked: list[int]) -> list[int]:
+    """``picked`` with every item that another item's requirements recommend taking first ("Data Protection Basics
+    recommended") moved just before that one: the list does not propose a follow-up above the course its provider
+    says to take first. (Formal prerequisites are the path's order: a learner's level may already cover them.)"""
+    at = {int(s.rows[i]): i for i in picked}
+    if not any(r in at for i in picked for r in f.recommended_first[int(s.rows[i])]):
+        return picked
+    out: list[int] = []
+
+    def place(i: int, stack: frozenset[int]) -> None:
+        if i in out or i in stack:
+            return
+        for r in f.recommended_first[int(s.rows[i])]:
+            if r in at:
+                place(at[r], stack | {i})
+        out.append(i)
+
+    for i in picked:
+        place(i, frozenset())
+    return out
 
 
 def _at_most_services(

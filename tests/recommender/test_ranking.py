@@ -117,6 +117,21 @@ def test_a_senior_age_condition_is_met_by_a_retired_learner() -> None:
     assert ids(rec, event({"1.1": 1}, {"languages": ["en"], "status": "other"}))[0] == "b-open"
 
 
+def test_a_follow_up_is_not_listed_above_the_course_it_recommends_first() -> None:
+    # the follow-up is more focused on the gap (one tag, not two), so it scores higher; its provider recommends
+    # the basics first
+    rec = small_recommender([
+        offering("basics", title="Data Protection Basics", competences=["4.2", "2.6"], level_min=1, level_max=3),
+        offering("follow-up", title="Data Protection and AI", competences=["4.2"], level_min=1, level_max=3,
+                 requirements=["Data Protection Basics recommended"]),
+    ])
+    out = rec.recommend(event({"4.2": 1}, EMPLOYEE))
+    scores = {i.offering_id: i.score for i in out.items}
+    assert scores["follow-up"] > scores["basics"]
+    assert [i.offering_id for i in out.items] == ["basics", "follow-up"]
+    assert "Comes before “Data Protection and AI”, which recommends taking it first." in out.items[0].why
+
+
 def test_an_offering_mainly_about_the_most_pressing_gap_ranks_first() -> None:
     # same text and the same two competences: only which one each lists first (its main subject) differs
     rec = small_recommender([
