@@ -305,8 +305,11 @@ class Recommender:
 
     def _recommends_first(self, later: Candidate, first: Candidate) -> bool:
         """Whether ``later``'s requirements recommend taking ``first`` before it."""
-        f = self.features()
-        return f.row[first.offering_id] in f.recommended_first[f.row[later.offering_id]]
+        f = self._features
+        if f is None:
+            return False
+        row = f.row[later.offering_id]
+        return row in f.recommends_first and f.row[first.offering_id] in f.recommended_first[row]
 
     def _support(self, oid: str, at: tuple[int, ...], gaps: list[Gap]) -> dict[str, Any]:
         """A support-list entry: the service, and why (its kind's reason, and where when it is nearby)."""

@@ -339,9 +339,10 @@ def _recommended_first(s: Scored, f: CatalogFeatures, picked: list[int]) -> list
     """``picked`` with every item that another item's requirements recommend taking first ("Data Protection Basics
     recommended") moved just before that one: the list does not propose a follow-up above the course its provider
     says to take first. (Formal prerequisites are the path's order: a learner's level may already cover them.)"""
-    at = {int(s.rows[i]): i for i in picked}
-    if not any(r in at for i in picked for r in f.recommended_first[int(s.rows[i])]):
+    rows = s.rows[picked].tolist()
+    if f.recommends_first.isdisjoint(rows):
         return picked
+    at = dict(zip(rows, picked, strict=True))
     out: list[int] = []
 
     def place(i: int, stack: frozenset[int]) -> None:
