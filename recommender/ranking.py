@@ -42,7 +42,16 @@ import numpy as np
 from recommender.features import CatalogFeatures
 from recommender.kinds import FITS
 from recommender.signals import LEVELS, Tables, focus, inherit_parts, level_quality, profile_similarity, subject
-from recommender.weights import MAX_SERVICES, PARTS_W, POOL, SERVED_STEP, TOO_ADVANCED, TOO_ADVANCED_LISTED, W
+from recommender.weights import (
+    MAX_FILLERS,
+    MAX_SERVICES,
+    PARTS_W,
+    POOL,
+    SERVED_STEP,
+    TOO_ADVANCED,
+    TOO_ADVANCED_LISTED,
+    W,
+)
 from schemas.recommendation import Gap
 
 Adjustments = Mapping[tuple[str, str], float]
@@ -361,14 +370,20 @@ def _recommended_first(s: Scored, f: CatalogFeatures, picked: list[int]) -> list
 def _at_most_services(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int]
 ) -> list[int]:
-    """``picked`` with at most ``MAX_SERVICES`` services (the best ones), the next best training in the place of
-    the others (they remain for the support list)."""
+    """``picked`` with at most ``MAX_SERVICES`` services (the best ones), of which at most ``MAX_FILLERS`` not made
+    for the learner (they fill a place no course is left for), the next best training in the place of the others
+    (they remain for the support list)."""
     if not picked:
         return picked
     is_service = f.service[s.rows[picked]].tolist()
-    if sum(is_service) <= MAX_SERVICES:
+    if sum(is_service) <= min(MAX_SERVICES, MAX_FILLERS):
         return picked
-    extra = [i for i, yes in zip(picked, is_service, strict=True) if yes][MAX_SERVICES:]
+    services = [i for i, yes in zip(picked, is_service, strict=True) if yes]
+    mine = s.made_for if s.made_for is not None else np.zeros(len(s.rows), dtype=bool)
+    fillers = [i for i in services if not mine[i]]
+    extra = set(services[MAX_SERVICES:]) | set(fillers[MAX_FILLERS:])
+    if not extra:
+        return picked
     kept = [i for i in picked if i not in extra]
     more = [i for i in _pick(s, f, k, feasible, allowed & ~f.service[s.rows]) if i not in kept]
     kept += more[: len(extra)]

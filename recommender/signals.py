@@ -74,6 +74,9 @@ class Tables:
         weight = np.where(f.tags, central, np.where(text_only, W["semantic_weight"], 0.0)) * teaches
         # a self-assessment (made for the unassessed) serves no gap: the learner was just assessed on it
         weight[f.fits == FITS.index("unassessed")] = 0.0
+        # a way in with no level of its own (42's online games) teaches nothing itself: it is worth only what it
+        # opens for the learner (ranking._through_gates)
+        weight[np.unique(f.gate[f.gate >= 0])] = 0.0
         levels = np.arange(LEVELS, dtype=float)[None, :]
         return cls(
             weight=weight.astype(np.float32),

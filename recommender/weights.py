@@ -73,4 +73,5 @@ TOO_ADVANCED_LISTED = 10
 TOO_ADVANCED = 3  # an offering starting this many levels above the learner on every gap it addresses is out
 POOL = 3  # the greedy selection looks at the best POOL * k candidates first
 SERVED_STEP = 1.0  # how far one item serves its gaps (times its level quality)
-MAX_SERVICES = 2  # services among a recommendation's items, at most (made for the learner; the rest is support)
+MAX_SERVICES = 2  # services among a recommendation's items, at most (the rest is support)
+MAX_FILLERS = 1  # ... of which not made for the learner (taking a place no course is left for), at most

@@ -142,6 +142,28 @@ def test_an_admission_test_is_worth_what_it_opens_for_this_learner() -> None:
     assert ids(online) == []  # the school is out of reach for this learner, so the way in is worth nothing
 
 
+def test_an_admission_test_teaches_nothing_of_its_own() -> None:
+    # the online games are tagged with the gap itself; the school they open is out of reach for an online learner
+    test = offering("admission", kind="admission", competences=["5.3"], level_min=None, level_max=None,
+                    title="online admission games")
+    school = offering("school", kind="programme", competences=["3.4", "5.3"], format="in_person",
+                      location={"country": "LU"}, prerequisites=[["admission"]], title="coding school")
+    rec = small_recommender([test, school])
+    jobseeker = {"languages": ["en"], "status": "jobseeker"}
+    online = rec.recommend(event({"5.3": 1}, jobseeker, preferences={"formats": ["online"]}))
+    assert ids(online) == []
+    assert set(ids(rec.recommend(event({"5.3": 1}, jobseeker)))) == {"admission", "school"}
+
+
+def test_services_not_made_for_the_learner_fill_at_most_one_place_no_course_is_left_for() -> None:
+    guides = [offering(f"guide-{i}", kind="guide", competences=["4.2"], title=f"privacy pages {i}")
+              for i in range(3)]
+    out = small_recommender([*guides, offering("course", competences=["4.2"])]).recommend(
+        event({"4.2": 1}, EMPLOYEE))
+    assert ids(out)[0] == "course" and len(ids(out)) == 2  # one guide beside the only course
+    assert {s.offering_id for s in out.support} == {f"guide-{i}" for i in range(3)} - set(ids(out))
+
+
 def test_a_project_inside_a_programme_behind_an_admission_is_taken_within_the_programme() -> None:
     test = offering("admission", kind="admission", competences=["3.4"], level_min=None, level_max=None)
     school = offering("school", kind="programme", competences=["3.4", "5.1", "5.3", "2.4", "4.1"],
