@@ -178,9 +178,6 @@ def score_all(
         quality = t.quality.take(rows, axis=0)[:, levels]
     else:
         quality = level_quality(f.level_min[rows, None], f.level_max[rows, None], levels[None, :].astype(float))
-    mine = made_for(f, rows, a, nearby, who)
-    if mine.any():  # a service made for the learner teaches them what its kind's teaches_fit says
-        weight[mine] *= (_teach(f.kind_focus_fit[rows[mine]]) / _teach(f.kind_focus[rows[mine]]))[:, None]
     value = weight * quality * pri
     if adjusted is not None and (factors := adjusted.factors(rows, gaps)) is not None:
         value *= factors
@@ -196,11 +193,15 @@ def score_all(
     keep = keep.nonzero()[0]
     rows, value, quality, addressed = rows[keep], value[keep], quality[keep], addressed[keep]
     weight = weight[keep]
+    mine = made_for(f, rows, a, nearby, who)
+    if mine.any():  # a service made for the learner teaches them what its kind's teaches_fit says
+        fit = (_teach(f.kind_focus_fit[rows[mine]]) / _teach(f.kind_focus[rows[mine]]))[:, None]
+        value[mine] *= fit
+        weight[mine] *= fit
     sim = f.similarity.take(rows, axis=0)[:, cols]
     served_priority = (weight * pri * addressed).sum(axis=1)
     total = value.sum(axis=1)
     parts = np.empty((len(rows), len(PARTS)))
-    mine = mine[keep]
     named = {
         "made_for": mine.astype(float),
         # half the share of all gap priority served, half the strength on the learner's most pressing gap
@@ -336,11 +337,12 @@ def select(
     allowed = ~(f.no_item[s.rows] & ~mine)
     picked = _pick(s, f, k, feasible, allowed)
     service = f.service[s.rows] & ~mine
+    training: list[int] | None = None  # the pick without services not made for the learner, once needed
     if service[picked].any():
         training = _pick(s, f, k, feasible, allowed & ~service)
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
-    picked = _recommended_first(s, f, _at_most_services(s, f, k, feasible, allowed, picked))
+    picked = _recommended_first(s, f, _at_most_services(s, f, k, feasible, allowed, picked, training))
     return _candidates(s, f, np.array(picked, dtype=np.int64))
 
 
@@ -368,11 +370,13 @@ def _recommended_first(s: Scored, f: CatalogFeatures, picked: list[int]) -> list
 
 
 def _at_most_services(
-    s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int]
+    s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int],
+    training: list[int] | None = None,
 ) -> list[int]:
     """``picked`` with at most ``MAX_SERVICES`` services (the best ones), of which at most ``MAX_FILLERS`` not made
     for the learner (they fill a place no course is left for), the next best training in the place of the others
-    (they remain for the support list)."""
+    (they remain for the support list). ``training``: the pick without the services not made for the learner,
+    when the caller has it (its courses come first, in the same order)."""
     if not picked:
         return picked
     is_service = f.service[s.rows[picked]].tolist()
@@ -385,7 +389,10 @@ def _at_most_services(
     if not extra:
         return picked
     kept = [i for i in picked if i not in extra]
-    more = [i for i in _pick(s, f, k, feasible, allowed & ~f.service[s.rows]) if i not in kept]
+    courses = [] if training is None else [i for i in training if not f.service[s.rows[i]]]
+    if len(courses) < k:  # the pick had services made for the learner, or too few courses: pick courses only
+        courses = _pick(s, f, k, feasible, allowed & ~f.service[s.rows])
+    more = [i for i in courses if i not in kept]
     kept += more[: len(extra)]
     return _greedy(s, f, len(kept), lambda row: True, np.array(kept, dtype=np.int64))  # MMR order again
 
