@@ -330,8 +330,8 @@ def select(
     service (``data/kinds.json``) not made for this learner (:func:`made_for`) is picked, the list is compared
     with the one without such services: every course the service pushed out that works on a gap the service works
     on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
-    among the items (made for the learner, or where no course is left). Last, a course another item's requirements
-    recommend first comes before that item.
+    among the items, made for the learner or, at most ``MAX_FILLERS`` of them, where no course is left. Last, a
+    course another item's requirements recommend first comes before that item.
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
     allowed = ~(f.no_item[s.rows] & ~mine)
