@@ -41,7 +41,16 @@ import numpy as np
 
 from recommender.features import CatalogFeatures
 from recommender.kinds import FITS
-from recommender.signals import LEVELS, Tables, focus, inherit_parts, level_quality, profile_similarity, subject
+from recommender.signals import (
+    LEVELS,
+    Tables,
+    focus,
+    inherit_parts,
+    level_quality,
+    profile_similarity,
+    subject,
+    teach_factor,
+)
 from recommender.weights import (
     MAX_FILLERS,
     MAX_SERVICES,
@@ -195,7 +204,7 @@ def score_all(
     weight = weight[keep]
     mine = made_for(f, rows, a, nearby, who)
     if mine.any():  # a service made for the learner teaches them what its kind's teaches_fit says
-        fit = (_teach(f.kind_focus_fit[rows[mine]]) / _teach(f.kind_focus[rows[mine]]))[:, None]
+        fit = (teach_factor(f.kind_focus_fit[rows[mine]]) / teach_factor(f.kind_focus[rows[mine]]))[:, None]
         value[mine] *= fit
         weight[mine] *= fit
     sim = f.similarity.take(rows, axis=0)[:, cols]
@@ -229,11 +238,6 @@ def score_all(
             f.gate, rejected, own, rows, value, quality, addressed, parts, score)
     made = parts[:, PARTS.index("made_for")] > 0
     return Scored(rows, gaps, cols, value, quality, addressed, t.text_only, parts, score, too_advanced, made)
-
-
-def _teach(kind_focus: np.ndarray) -> np.ndarray:
-    """The factor a kind's ``teaches`` puts on what an offering teaches of each gap (signals.Tables)."""
-    return np.asarray(1.0 - W["kind_teaches"] + W["kind_teaches"] * kind_focus)
 
 
 STARTING_OUT = 2  # a learner whose every gap starts from this level or below is starting out

@@ -40,6 +40,11 @@ def level_quality(lmin: np.ndarray, lmax: np.ndarray, cur: np.ndarray) -> np.nda
     return np.where(unknown, W["unknown_level_quality"], quality)
 
 
+def teach_factor(kind_focus: np.ndarray) -> np.ndarray:
+    """The factor a kind's ``teaches`` (``kind_focus``) puts on what an offering teaches of each gap."""
+    return np.asarray(1.0 - W["kind_teaches"] + W["kind_teaches"] * kind_focus)
+
+
 def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int) -> np.ndarray:
     """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
     anyone or made for a broad group the learner is in (employees); ``W["public_for_others"]`` when open to the public
@@ -70,7 +75,7 @@ class Tables:
         central = (W["centrality_floor"] + (1.0 - W["centrality_floor"]) * f.centrality).astype(np.float32)
         text_only = (f.n_tags == 0)[:, None] & f.retrieved & (f.similarity >= SEMANTIC_THRESHOLD)
         # broad kinds (a catalogue area, a programme) and events also teach less of each gap they work on
-        teaches = (1.0 - W["kind_teaches"] + W["kind_teaches"] * f.kind_focus)[:, None]
+        teaches = teach_factor(f.kind_focus)[:, None]
         weight = np.where(f.tags, central, np.where(text_only, W["semantic_weight"], 0.0)) * teaches
         # a self-assessment (made for the unassessed) serves no gap: the learner was just assessed on it
         weight[f.fits == FITS.index("unassessed")] = 0.0
