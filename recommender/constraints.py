@@ -93,7 +93,7 @@ class LearnerProfile:
         """The countries beyond their own they reach because people in work commute there (a border area's
         ``also_reach``), for a learner in work; none for anyone else (a retired person or a student goes out from
         home)."""
-        if self.status not in ("employee", "self-employed"):
+        if self.status is None or self.status not in _IN_WORK:  # an unknown status says nothing of work
             return frozenset()
         return self.reach - {self.country}
 

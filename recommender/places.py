@@ -57,7 +57,7 @@ class Places:
             return False
         country, mine = site[0], self.region(*home)
         places = [self.region(country, p) for p in (site[1] or "").split(",")]  # a site may list several
-        return any(self._near(country, mine, theirs) for theirs in places or [None])
+        return any(self._near(country, mine, theirs) for theirs in places)  # no region: [None], near
 
     def _near(self, country: str, mine: str | None, theirs: str | None) -> bool:
         if mine is None or theirs is None:
