@@ -195,10 +195,12 @@ def unshown_conditions(off: Offering) -> int:
     return sum(1 for text in off.requirements if UNSHOWN_CONDITION.search(text))
 
 
+_AGE_RULES = tuple(r for r in REQUIREMENT_RULES if r.kind in ("age_min", "age_range"))
+
+
 def age_floor(off: Offering) -> int:
     """The lowest age an offering's requirements admit (``aged 30+``, ``aged 50-64``), 0 when none is stated."""
-    rules = [r for r in REQUIREMENT_RULES if r.kind in ("age_min", "age_range")]
-    floors = [int(m.group(1)) for text in off.requirements for r in rules if (m := r.pattern.search(text))]
+    floors = [int(m.group(1)) for text in off.requirements for r in _AGE_RULES if (m := r.pattern.search(text))]
     return max(floors, default=0)
 
 
