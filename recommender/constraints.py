@@ -195,19 +195,42 @@ def unshown_conditions(off: Offering) -> int:
     return sum(1 for text in off.requirements if UNSHOWN_CONDITION.search(text))
 
 
+REQUIREMENT_RULES_BY_KIND = {r.kind: r for r in REQUIREMENT_RULES}
 _AGE_RULES = tuple(r for r in REQUIREMENT_RULES if r.kind in ("age_min", "age_range"))
 
 
 def age_floor(off: Offering) -> int:
     """The lowest age an offering's requirements admit (``aged 30+``, ``aged 50-64``), 0 when none is stated."""
-    floors = [int(m.group(1)) for text in off.requirements for r in _AGE_RULES if (m := r.pattern.search(text))]
+    floors = [int(m.group(1)) for text in [*off.requirements, *stated_age_groups(off)] for r in _AGE_RULES
+              if (m := r.pattern.search(text))]
     return max(floors, default=0)
 
 
-def requirement_kinds(off: Offering) -> list[tuple[RequirementRule, re.Match[str], str]]:
-    """The checkable requirements of an offering: (rule, match, original text)."""
+# an age group its own text states ("for children aged 8 to 12", "for 12-14 year olds"): a condition of admission
+# as much as one listed under requirements
+_STATED_AGES = re.compile(
+    r"\baged (\d{1,2})\s*(?:[-–]|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*[-–]\s*(\d{1,2})[- ]year[- ]olds?\b", re.I)
+
+
+def stated_age_groups(off: Offering) -> list[str]:
+    """The age groups an offering's title or description states and its requirements do not, as requirement
+    texts (``aged 8-12, stated in its description``)."""
+    listed = {(int(m.group(1)), int(m.group(2))) for text in off.requirements
+              if (m := REQUIREMENT_RULES_BY_KIND["age_range"].pattern.search(text))}
     found = []
-    for text in off.requirements:
+    for m in _STATED_AGES.finditer(f"{off.title}\n{off.description}"):
+        low, high = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
+        if low < high and (low, high) not in listed:
+            listed.add((low, high))
+            found.append(f"aged {low}-{high}, stated in its description")
+    return found
+
+
+def requirement_kinds(off: Offering) -> list[tuple[RequirementRule, re.Match[str], str]]:
+    """The checkable requirements of an offering, those its text states included (:func:`stated_age_groups`):
+    (rule, match, original text)."""
+    found = []
+    for text in [*off.requirements, *stated_age_groups(off)]:
         for rule in REQUIREMENT_RULES:
             m = rule.pattern.search(text)
             if m:

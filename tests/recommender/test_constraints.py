@@ -50,6 +50,12 @@ def rules(off, p) -> list[str]:  # noqa: ANN001
         ({"audience": ["employees", "it_staff"]}, {"status": "student"}, "audience", "employees, it_staff"),
         ({"audience": ["employees", "managers"]}, {"status": "other"}, "audience", "employees, managers"),
         ({"requirements": ["aged 12-14"]}, {"status": "student", "age": None}, "requirement", "aged 12-14"),
+        # an age group the offering's own text states is a condition as much as a listed requirement
+        ({"description": "Event for children aged 8 to 12 from maisons relais."}, {"status": "student", "age": 15},
+         "requirement", "aged 8-12, stated in its description"),
+        ({"title": "Creative programming for 12-14 year olds"}, {"status": "student", "age": 16}, "requirement",
+         "aged 12-14"),
+        ({"description": "For children aged 8 to 12."}, {"status": "jobseeker"}, "requirement", "aged 8-12"),
     ],
 )
 def test_each_hard_constraint_rejects_with_a_reason(off_kw, prof_kw, rule, words) -> None:  # noqa: ANN001
@@ -76,6 +82,8 @@ def test_each_hard_constraint_rejects_with_a_reason(off_kw, prof_kw, rule, words
         ({"requirements": ["aged 30+"]}, {"status": "jobseeker", "age": None}),  # age unknown
         ({"requirements": ["skill: basic Python programming"]}, {}),  # prior skill: a ranking matter
         ({"languages": ["fr", "en"]}, {"languages": frozenset()}),  # learner reads any language
+        ({"description": "Event for children aged 8 to 12."}, {"status": "student", "age": 11}),
+        ({"description": "Up to 25 people aged 18+; 3 to 4 sessions."}, {"status": "jobseeker", "age": 30}),
     ],
 )
 def test_what_is_unknown_or_met_is_not_rejected(off_kw, prof_kw) -> None:  # noqa: ANN001
