@@ -210,19 +210,29 @@ def age_floor(off: Offering) -> int:
 # as much as one listed under requirements
 _STATED_AGES = re.compile(
     r"\baged (\d{1,2})\s*(?:[-–]|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*[-–]\s*(\d{1,2})[- ]year[- ]olds?\b", re.I)
+_STATED_FLOOR = re.compile(r"\baged (\d{1,2})\s*\+", re.I)
 
 
 def stated_age_groups(off: Offering) -> list[str]:
-    """The age groups an offering's title or description states and its requirements do not, as requirement
-    texts (``aged 8-12, stated in its description``)."""
-    listed = {(int(m.group(1)), int(m.group(2))) for text in off.requirements
-              if (m := REQUIREMENT_RULES_BY_KIND["age_range"].pattern.search(text))}
+    """The age groups an offering's title or description states ("children aged 8 to 12", "people aged 50+") and
+    its requirements do not, as requirement texts (``aged 8-12, stated in its description``)."""
+    text = f"{off.title}\n{off.description}"
+    if not any(map(text.__contains__, "0123456789")):
+        return []
+    ranges = {(int(m.group(1)), int(m.group(2))) for req in off.requirements
+              if (m := REQUIREMENT_RULES_BY_KIND["age_range"].pattern.search(req))}
+    floors = {int(m.group(1)) for req in off.requirements
+              if (m := REQUIREMENT_RULES_BY_KIND["age_min"].pattern.search(req))}
     found = []
-    for m in _STATED_AGES.finditer(f"{off.title}\n{off.description}"):
+    for m in _STATED_AGES.finditer(text):
         low, high = (int(g) for g in (m.groups()[:2] if m.group(1) else m.groups()[2:]))
-        if low < high and (low, high) not in listed:
-            listed.add((low, high))
+        if low < high and (low, high) not in ranges:
+            ranges.add((low, high))
             found.append(f"aged {low}-{high}, stated in its description")
+    for m in _STATED_FLOOR.finditer(text):
+        if (low := int(m.group(1))) not in floors:
+            floors.add(low)
+            found.append(f"aged {low}+, stated in its description")
     return found
 
 

@@ -56,6 +56,8 @@ def rules(off, p) -> list[str]:  # noqa: ANN001
         ({"title": "Creative programming for 12-14 year olds"}, {"status": "student", "age": 16}, "requirement",
          "aged 12-14"),
         ({"description": "For children aged 8 to 12."}, {"status": "jobseeker"}, "requirement", "aged 8-12"),
+        ({"description": "Free modular programme for people aged 50+."}, {"status": "student", "age": 16},
+         "requirement", "aged 50+, stated in its description"),
     ],
 )
 def test_each_hard_constraint_rejects_with_a_reason(off_kw, prof_kw, rule, words) -> None:  # noqa: ANN001
