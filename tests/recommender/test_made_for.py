@@ -182,6 +182,10 @@ def test_a_project_inside_a_programme_behind_an_admission_is_taken_within_the_pr
     (("LU", "Esch-sur-Alzette"), ("LU", "Differdange"), True),  # the same canton
     (("LU", "Clervaux"), ("LU", "Differdange"), False),  # the far north and the south-west
     (("LU", "Tuntange"), ("LU", "Mersch"), True),  # a former commune's name (Helperknapp since 2018)
+    (("LU", "Habscht"), ("LU", "Steinfort"), True),  # merged in 2018 (Hobscheid and Septfontaines), Capellen
+    (("LU", "Grosbous-Wahl"), ("LU", "Redange"), True),  # merged in 2023
+    (("LU", "Wellenstein"), ("LU", "Esch-sur-Alzette"), False),  # Schengen since 2012: Remich, not Esch
+    (("LU", "Hosingen"), ("LU", "Wiltz"), False),  # Parc Hosingen, in Clervaux canton
     (("LU", "Ettelbruck"), ("LU", "Esch-sur-Alzette, Ettelbruck, Luxembourg"), True),  # one of the sites
     (("LU", None), ("LU", "Grevenmacher"), True),  # nothing says where in Luxembourg: one area
     (("LU", "Clervaux"), ("LU", "somewhere unlisted"), True),
