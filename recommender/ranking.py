@@ -65,6 +65,7 @@ from schemas.recommendation import Gap
 
 Adjustments = Mapping[tuple[str, str], float]
 PARTS = (*PARTS_W, "certainty", "prerequisites")  # a score's parts, in the order of Scored.parts' columns
+_AUDIENCE = PARTS.index("audience")
 
 
 class Candidate(NamedTuple):
@@ -334,11 +335,14 @@ def select(
     service (``data/kinds.json``) not made for this learner (:func:`made_for`) is picked, the list is compared
     with the one without such services: every course the service pushed out that works on a gap the service works
     on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
-    among the items, made for the learner or, at most ``MAX_FILLERS`` of them, where no course is left. Last, a
+    among the items, made for the learner or, at most ``MAX_FILLERS`` of them, where no course is left (never one
+    named only for others: a talk for parents). Last, a
     course another item's requirements recommend first comes before that item.
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
-    allowed = ~(f.no_item[s.rows] & ~mine)
+    # a service named only for others (a talk for parents) is no filler: it stays in the support list
+    for_others = f.service[s.rows] & (s.parts[:, _AUDIENCE] <= W["only_for_others"])
+    allowed = ~((f.no_item[s.rows] | for_others) & ~mine)
     picked = _pick(s, f, k, feasible, allowed)
     service = f.service[s.rows] & ~mine
     training: list[int] | None = None  # the pick without services not made for the learner, once needed

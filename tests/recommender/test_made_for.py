@@ -164,6 +164,17 @@ def test_services_not_made_for_the_learner_fill_at_most_one_place_no_course_is_l
     assert {s.offering_id for s in out.support} == {f"guide-{i}" for i in range(3)} - set(ids(out))
 
 
+def test_a_service_named_only_for_others_fills_no_place() -> None:
+    talk = offering("talk", kind="talk", competences=["4.3"], audience=["parents"], title="evening for parents")
+    guide = offering("guide", kind="guide", competences=["4.3"], title="screen time pages")
+    course = offering("course", competences=["4.3"])
+    out = small_recommender([talk, course]).recommend(event({"4.3": 1}, EMPLOYEE))
+    assert ids(out) == ["course"]  # the talk for parents is not for this learner, as far as anyone knows
+    assert [s.offering_id for s in out.support] == ["talk"]
+    out = small_recommender([talk, guide, course]).recommend(event({"4.3": 1}, EMPLOYEE))
+    assert ids(out) == ["course", "guide"]  # a service for anyone still fills the place
+
+
 def test_a_project_inside_a_programme_behind_an_admission_is_taken_within_the_programme() -> None:
     test = offering("admission", kind="admission", competences=["3.4"], level_min=None, level_max=None)
     school = offering("school", kind="programme", competences=["3.4", "5.1", "5.3", "2.4", "4.1"],
