@@ -217,7 +217,8 @@ def stated_age_groups(off: Offering) -> list[str]:
     """The age groups an offering's title or description states ("children aged 8 to 12", "people aged 50+") and
     its requirements do not, as requirement texts (``aged 8-12, stated in its description``)."""
     text = f"{off.title}\n{off.description}"
-    if not any(map(text.__contains__, "0123456789")):
+    lowered = text.lower()  # a plain test of what the patterns need is several times faster than they are, and
+    if "aged" not in lowered and "year-old" not in lowered and "year old" not in lowered:  # most texts state no age
         return []
     ranges = {(int(m.group(1)), int(m.group(2))) for req in off.requirements
               if (m := REQUIREMENT_RULES_BY_KIND["age_range"].pattern.search(req))}
