@@ -336,8 +336,8 @@ def select(
     with the one without such services: every course the service pushed out that works on a gap the service works
     on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
     among the items, made for the learner or, at most ``MAX_FILLERS`` of them, where no course is left (never one
-    named only for others: a talk for parents). Last, a
-    course another item's requirements recommend first comes before that item.
+    named only for others: a talk for parents). A way in (an admission step) comes with the best offering it
+    opens, next to it. Last, a course another item's requirements recommend first comes before that item.
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
     # a service named only for others (a talk for parents) is no filler: it stays in the support list
@@ -350,8 +350,43 @@ def select(
         training = _pick(s, f, k, feasible, allowed & ~service)
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
-    picked = _recommended_first(s, f, _at_most_services(s, f, k, feasible, allowed, picked, training))
+    picked = _at_most_services(s, f, k, feasible, allowed, picked, training)
+    picked = _recommended_first(s, f, _what_ways_in_open(s, f, k, feasible, allowed, picked))
     return _candidates(s, f, np.array(picked, dtype=np.int64))
+
+
+def _what_ways_in_open(
+    s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int]
+) -> list[int]:
+    """``picked`` with each way in (an admission step, ``f.gate``) next to the best offering it opens for the
+    learner: a way in is worth what it opens (:func:`_through_gates`), so the two are one route and one choice.
+    The offering comes just after its way in (brought in, in the place of the last other item, when it was not
+    picked); a way in picked below what it opens moves up to just before it."""
+    gate = f.gate[s.rows]
+    ways_in = [i for i, yes in zip(picked, np.isin(s.rows[picked], gate).tolist(), strict=True) if yes]
+    out = list(picked)
+    for i in ways_in:
+        opens = ((gate == s.rows[i]) & allowed).nonzero()[0]
+        taken = s.rows[out].tolist()
+        best = next((int(j) for j in opens[(-s.score[opens]).argsort(kind="stable")]
+                     if j in out or (feasible(int(s.rows[j])) and np.isin(f.related[s.rows[j]], taken).sum() == 0)),
+                    None)
+        if best is None:
+            continue
+        if best not in out:
+            if len(out) >= k:  # the last item goes, unless it is the way in itself: then the one before it
+                last = next((j for j in reversed(out) if j != i), None)
+                if last is None:  # one place only: the way in holds it
+                    continue
+                out.remove(last)
+            out.insert(out.index(i) + 1, best)
+        elif out.index(best) > out.index(i):
+            out.remove(best)
+            out.insert(out.index(i) + 1, best)
+        else:
+            out.remove(i)
+            out.insert(out.index(best), i)
+    return out
 
 
 def _recommended_first(s: Scored, f: CatalogFeatures, picked: list[int]) -> list[int]:

@@ -142,6 +142,21 @@ def test_an_admission_test_is_worth_what_it_opens_for_this_learner() -> None:
     assert ids(online) == []  # the school is out of reach for this learner, so the way in is worth nothing
 
 
+def test_a_way_in_comes_with_what_it_opens() -> None:
+    # the online games are worth the coding school they open, so they rank with it; the courses in between cover
+    # the other gap better, and would push the school out of a short list if the two did not go together
+    test = offering("admission", kind="admission", competences=["5.3"], level_min=None, level_max=None,
+                    title="online admission games")
+    school = offering("school", kind="admission", competences=["3.4", "5.1"], format="in_person",
+                      location={"country": "LU"}, prerequisites=[["admission"]], title="coding school")
+    others = [offering(f"course-{i}", competences=["3.4", "1.3"], title=f"course {i}") for i in range(3)]
+    out = ids(small_recommender([test, school, *others], max_items=3).recommend(
+        event({"3.4": 1, "1.3": 1, "5.1": 1}, {"languages": ["en"], "status": "jobseeker"})))
+    assert "admission" in out
+    assert out[out.index("admission") + 1] == "school"
+    assert len(out) == 3
+
+
 def test_an_admission_test_teaches_nothing_of_its_own() -> None:
     # the online games are tagged with the gap itself; the school they open is out of reach for an online learner
     test = offering("admission", kind="admission", competences=["5.3"], level_min=None, level_max=None,
