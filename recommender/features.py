@@ -62,6 +62,7 @@ class CatalogFeatures:
     row: dict[str, int]
     codes: list[str]
     col: dict[str, int]
+    area: np.ndarray  # (c,) int: the DigComp area of each competence column (1-5, from its code)
     tags: np.ndarray  # (n, c) bool: the offering is tagged with the competence
     n_tags: np.ndarray  # (n,) number of tags
     level_min: np.ndarray  # (n,) float, NaN unknown
@@ -116,6 +117,7 @@ class CatalogFeatures:
             row=row,
             codes=codes,
             col=col,
+            area=np.array([int(c.split(".")[0]) for c in codes], dtype=np.int64),
             tags=tags,
             n_tags=tags.sum(axis=1),
             level_min=np.array([np.nan if o.level_min is None else o.level_min for o in offs], dtype=float),

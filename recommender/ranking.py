@@ -10,8 +10,9 @@ parts, kept as the item's score breakdown:
 - ``coverage``: half the gap priority it serves as a share of all, half its value on the most pressing gap;
 - ``level_fit``: the priority-weighted quality on the gaps it addresses;
 - ``similarity``: cosine of its text with the learner's need (the priority-weighted gap descriptors);
-- ``focus``: the share of its content (tags weighted by centrality) on the learner's gaps, lower for broad
-  kinds (a focused course beats a catch-all programme);
+- ``focus``: the share of its content (tags weighted by centrality) on the learner's gaps, content in a DigComp
+  area where they have no gap counting extra, lower for broad kinds (a focused course beats a catch-all
+  programme);
 - ``audience``: made for people like the learner (jobseekers, seniors, SMEs, ...) rather than for others;
 - ``subject``: how pressing the gap is that it is mainly about (the competence it lists first);
 - ``nearby``: sessions near the learner's home, and against sessions away from it they would travel to, for a

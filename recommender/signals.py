@@ -134,10 +134,18 @@ def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pr
 
 def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, addressed: np.ndarray) -> np.ndarray:
     """The share of an offering's content (its tags, weighted by how central each is to its text) that is about
-    the gaps it addresses, times how focused its kind is (a catalogue area or a programme is broad)."""
-    total = t.content[rows]
-    on_gaps = np.where(addressed, t.central.take(rows, axis=0)[:, cols], 0.0).sum(axis=1)
-    share = np.where(total > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
+    the gaps it addresses, times how focused its kind is (a catalogue area or a programme is broad).
+
+    Content in a DigComp area where the learner has no gap at all counts ``1 + W["off_area_extra"]`` times: a
+    privacy course that also touches securing devices stays within the learner's concern, an AI course that
+    also touches privacy is mostly about something they did not ask for."""
+    central = t.central.take(rows, axis=0)
+    on_gaps = np.where(addressed, central[:, cols], 0.0).sum(axis=1)
+    other_areas = ~np.isin(f.area, f.area[cols])
+    off_area = np.where(f.tags.take(rows, axis=0)[:, other_areas], central[:, other_areas], 0.0).sum(axis=1)
+    content = t.content[rows]
+    total = content + W["off_area_extra"] * off_area
+    share = np.where(content > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
     return np.asarray(np.minimum(share, 1.0) * f.kind_focus[rows])
 
 

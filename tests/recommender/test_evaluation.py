@@ -17,7 +17,7 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
-DEV_FLOOR, OWN_FLOOR = 0.81, 0.829
+DEV_FLOOR, OWN_FLOOR = 0.821, 0.837
 SERVICE_SHARE_AT_MOST = 0.10
 
 

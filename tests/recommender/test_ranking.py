@@ -203,3 +203,16 @@ def test_rejections_stay_a_short_list_however_many_offerings_are_ruled_out():
     assert [i.offering_id for i in rec.items] == ["fits"]
     assert 0 < len(rec.rejected) <= MAX_REJECTIONS
     assert len(rec.model_dump_json()) < 20_000
+
+
+def test_content_in_an_area_where_the_learner_has_no_gap_makes_an_offering_less_focused() -> None:
+    # same text, the gap and one other competence each: the other is in the gap's own area (4, safety) for one,
+    # in an area the learner has no gap in (5, problem solving) for the other
+    rec = small_recommender([
+        offering("a-far", title="Privacy", competences=["4.2", "5.3"], level_min=1, level_max=3),
+        offering("b-near", title="Privacy", competences=["4.2", "4.3"], level_min=1, level_max=3),
+    ])
+    out = rec.recommend(event({"4.2": 1, "2.1": 1}, EMPLOYEE))
+    focus = {i.offering_id: i.score_breakdown["focus"] for i in out.items}
+    assert focus["b-near"] > focus["a-far"]
+    assert [i.offering_id for i in out.items] == ["b-near", "a-far"]
