@@ -359,7 +359,7 @@ def select(
 def _what_ways_in_open(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray, picked: list[int]
 ) -> list[int]:
-    """``picked`` with each way in (an admission step, ``f.gate``) next to the best offering it opens for the
+    """``picked`` with each way in (an admission step, ``f.gate``) next to the best training it opens for the
     learner: a way in is worth what it opens (:func:`_through_gates`), so the two are one route and one choice.
     The offering comes just after its way in (brought in, in the place of the last other item, when it was not
     picked); a way in picked below what it opens moves up to just before it."""
@@ -367,7 +367,7 @@ def _what_ways_in_open(
     ways_in = [i for i, yes in zip(picked, np.isin(s.rows[picked], gate).tolist(), strict=True) if yes]
     out = list(picked)
     for i in ways_in:
-        opens = ((gate == s.rows[i]) & allowed).nonzero()[0]
+        opens = ((gate == s.rows[i]) & allowed & ~f.service[s.rows]).nonzero()[0]
         taken = s.rows[out].tolist()
         best = next((int(j) for j in opens[(-s.score[opens]).argsort(kind="stable")]
                      if j in out or (feasible(int(s.rows[j])) and np.isin(f.related[s.rows[j]], taken).sum() == 0)),
