@@ -83,6 +83,7 @@ class CatalogFeatures:
     whole_family: WholeFamilies  # the wholes' rows and their parts', in one array
     stands_for: np.ndarray  # (n,) row of the whole a part can only be taken within (after its siblings), or -1
     gate: np.ndarray  # (n,) row of the admission step (kind ``admits``) row i requires first, or -1
+    way_in: np.ndarray  # (n,) bool: row i is the admission step of some offering (some row's ``gate``)
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
     recommended_first: list[tuple[int, ...]]  # rows of the offerings its requirements in words name ("... recommended")
     recommends_first: frozenset[int]  # the rows whose requirements recommend another offering first
@@ -141,7 +142,8 @@ class CatalogFeatures:
             recommends_first=frozenset(i for i, rows in enumerate(first) if rows),
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
             stands_for=_stands_for(offs, row),
-            gate=_gates(offs, row),
+            gate=(gate := _gates(offs, row)),
+            way_in=np.isin(np.arange(len(ids)), gate),
             open_requirements=np.array([_open_requirements(o) for o in offs], dtype=float),
             unshown=np.array([unshown_conditions(o) for o in offs], dtype=float),
             age_floor=np.array([age_floor(o) for o in offs], dtype=np.int64),

@@ -363,8 +363,10 @@ def _what_ways_in_open(
     learner: a way in is worth what it opens (:func:`_through_gates`), so the two are one route and one choice.
     The offering comes just after its way in (brought in, in the place of the last other item, when it was not
     picked); a way in picked below what it opens moves up to just before it."""
+    ways_in = [i for i, yes in zip(picked, f.way_in[s.rows[picked]].tolist(), strict=True) if yes]
+    if not ways_in:
+        return picked
     gate = f.gate[s.rows]
-    ways_in = [i for i, yes in zip(picked, np.isin(s.rows[picked], gate).tolist(), strict=True) if yes]
     out = list(picked)
     for i in ways_in:
         opens = ((gate == s.rows[i]) & allowed & ~f.service[s.rows]).nonzero()[0]

@@ -69,6 +69,7 @@ class Tables:
     quality: np.ndarray  # (n, LEVELS) float: level fit for a learner at each current level
     central: np.ndarray  # (n, c) float32: how central each competence is to it (floored)
     content: np.ndarray  # (n,) the sum of ``central`` over its tags (its whole content)
+    area_content: np.ndarray  # (n, areas) float32: that sum per DigComp area (column a: area a + 1)
 
     @classmethod
     def build(cls, f: CatalogFeatures) -> Tables:
@@ -89,6 +90,9 @@ class Tables:
             quality=level_quality(f.level_min[:, None], f.level_max[:, None], levels),
             central=central,
             content=np.where(f.tags, central, 0.0).sum(axis=1),
+            area_content=np.stack([np.where(f.tags, central, 0.0)[:, f.area == a].sum(axis=1)
+                                   for a in range(1, int(f.area.max(initial=0)) + 1)], axis=1).astype(np.float32)
+            if len(f.area) else np.zeros((len(f.ids), 0), np.float32),
         )
 
 
@@ -139,10 +143,10 @@ def focus(f: CatalogFeatures, t: Tables, rows: np.ndarray, cols: np.ndarray, add
     Content in a DigComp area where the learner has no gap at all counts ``1 + W["off_area_extra"]`` times: a
     privacy course that also touches securing devices stays within the learner's concern, an AI course that
     also touches privacy is mostly about something they did not ask for."""
-    central = t.central.take(rows, axis=0)
-    on_gaps = np.where(addressed, central[:, cols], 0.0).sum(axis=1)
-    other_areas = ~np.isin(f.area, f.area[cols])
-    off_area = np.where(f.tags.take(rows, axis=0)[:, other_areas], central[:, other_areas], 0.0).sum(axis=1)
+    on_gaps = np.where(addressed, t.central.take(rows, axis=0)[:, cols], 0.0).sum(axis=1)
+    no_gap = np.ones(t.area_content.shape[1], dtype=bool)
+    no_gap[f.area[cols] - 1] = False
+    off_area = t.area_content.take(rows, axis=0)[:, no_gap].sum(axis=1)
     content = t.content[rows]
     total = content + W["off_area_extra"] * off_area
     share = np.where(content > 0, on_gaps / np.maximum(total, 1e-9), 1.0)
