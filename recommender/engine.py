@@ -19,7 +19,7 @@ from embeddings import Embedder
 from recommender import weights
 from recommender.catalog import Catalog
 from recommender.constraints import LearnerProfile
-from recommender.explain import about, gap_text, rivals, why
+from recommender.explain import about, gap_text, rivals, routes, why
 from recommender.features import CatalogFeatures
 from recommender.funding import funding_for
 from recommender.gaps import compute_gaps
@@ -194,7 +194,9 @@ class Recommender:
         if gaps:
             chosen, rejected, helping = self._rank(gaps, profile, completed or set(), adjustments)
         texts = [gap_text(g) for g in gaps]
-        items = [self._item(c, rival, gaps, profile, texts) for c, rival in zip(chosen, rivals(chosen), strict=True)]
+        items = [self._item(c, rival, gaps, profile, texts, route)
+                 for c, rival, route in zip(chosen, rivals(chosen), routes(chosen, self._opens, self.catalog),
+                                            strict=True)]
         allowed = self._allowed(profile)
         training = [off for c in chosen if not kind_of((off := self.catalog.offerings[c.offering_id]).kind).service
                     and not _set_aside(off.id, [gaps[j].competence for j in c.gaps], adjustments)]
@@ -289,7 +291,7 @@ class Recommender:
         return out
 
     def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile,
-              texts: list[str]) -> dict[str, Any]:
+              texts: list[str], route: str = "") -> dict[str, Any]:
         """An item's fields (validated with the whole recommendation)."""
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
@@ -298,10 +300,15 @@ class Recommender:
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],
             "why": why(cand, about_it, rival, texts, self.catalog,
-                       rival is not None and self._recommends_first(rival, cand)),
+                       rival is not None and self._recommends_first(rival, cand), route),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
         }
+
+    def _opens(self, way_in: str, then: str) -> bool:
+        """Whether offering ``way_in`` is the admission step (``features.gate``) of offering ``then``."""
+        f = self._features
+        return f is not None and int(f.gate[f.row[then]]) == f.row[way_in]
 
     def _recommends_first(self, later: Candidate, first: Candidate) -> bool:
         """Whether ``later``'s requirements recommend taking ``first`` before it."""

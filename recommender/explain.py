@@ -7,6 +7,8 @@ their score parts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from recommender.catalog import Catalog
 from recommender.ranking import PARTS, Candidate
 from recommender.weights import PARTS_W
@@ -91,6 +93,18 @@ def _true_of(part: str, value: float) -> bool:
     return True
 
 
+def routes(chosen: list[Candidate], opens: Callable[[str, str], bool], catalog: Catalog) -> list[str]:
+    """For each item, the sentence that places it next to its way in or to what it opens ("" for most):
+    ``opens(a, b)`` says whether offering ``a`` is the way in to ``b`` (ranking keeps the two side by side)."""
+    out = [""] * len(chosen)
+    for k in range(len(chosen) - 1):
+        a, b = chosen[k].offering_id, chosen[k + 1].offering_id
+        if opens(a, b):
+            out[k] = f" The way in to “{catalog.offerings[b].title}”, which follows it."
+            out[k + 1] = f" Follows “{catalog.offerings[a].title}”, its way in."
+    return out
+
+
 def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
     """For each item, the closest alternative it was ranked above: the next item working on a same gap."""
     codes = [frozenset(c.gaps) for c in chosen]
@@ -101,7 +115,7 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
 
 
 def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str], catalog: Catalog,
-        recommended_first: bool = False) -> str:
+        recommended_first: bool = False, route: str = "") -> str:
     """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
 
     Args:
@@ -109,11 +123,15 @@ def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str
         texts: :func:`gap_text` of each of the request's gaps, the most pressing first (``cand.gaps`` are
             positions in them).
         recommended_first: the rival's requirements recommend taking this offering first (that is why it is above).
+        route: the sentence that places it with its way in or with what it opens, next to it (that is why it is
+            where it is; :func:`routes`).
     """
     text = "Works on " + "; ".join([texts[j] for j in cand.gaps]) + ". " + about_it
     if cand.gaps and cand.gaps[0] == 0:
         text += " This is the learner's most pressing gap."
-    if rival is not None and recommended_first:
+    if route:
+        text += route
+    elif rival is not None and recommended_first:
         text += f" Comes before “{catalog.offerings[rival.offering_id].title}”, which recommends taking it first."
     else:
         text += _versus(cand, rival, catalog)

@@ -372,7 +372,7 @@ def _what_ways_in_open(
         opens = ((gate == s.rows[i]) & allowed & ~f.service[s.rows]).nonzero()[0]
         taken = s.rows[out].tolist()
         best = next((int(j) for j in opens[(-s.score[opens]).argsort(kind="stable")]
-                     if j in out or (feasible(int(s.rows[j])) and np.isin(f.related[s.rows[j]], taken).sum() == 0)),
+                     if j in out or (feasible(int(s.rows[j])) and not np.isin(f.related[s.rows[j]], taken).any())),
                     None)
         if best is None:
             continue

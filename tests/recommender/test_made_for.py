@@ -150,11 +150,16 @@ def test_a_way_in_comes_with_what_it_opens() -> None:
     school = offering("school", kind="admission", competences=["3.4", "5.1"], format="in_person",
                       location={"country": "LU"}, prerequisites=[["admission"]], title="coding school")
     others = [offering(f"course-{i}", competences=["3.4", "1.3"], title=f"course {i}") for i in range(3)]
-    out = ids(small_recommender([test, school, *others], max_items=3).recommend(
-        event({"3.4": 1, "1.3": 1, "5.1": 1}, {"languages": ["en"], "status": "jobseeker"})))
+    rec = small_recommender([test, school, *others], max_items=3).recommend(
+        event({"3.4": 1, "1.3": 1, "5.1": 1}, {"languages": ["en"], "status": "jobseeker"}))
+    out = ids(rec)
     assert "admission" in out
     assert out[out.index("admission") + 1] == "school"
     assert len(out) == 3
+    # the explanation says why they are side by side, not that one beat the other
+    why = {i.offering_id: i.why for i in rec.items}
+    assert why["admission"].endswith("The way in to “coding school”, which follows it.")
+    assert why["school"].endswith("Follows “online admission games”, its way in.")
 
 
 def test_an_admission_test_teaches_nothing_of_its_own() -> None:
