@@ -82,16 +82,17 @@ class Tables:
         weight[f.fits == FITS.index("unassessed")] = 0.0
         # a way in with no level of its own (42's online games) teaches nothing itself: it is worth only what it
         # opens for the learner (ranking._through_gates)
-        weight[np.unique(f.gate[f.gate >= 0])] = 0.0
+        weight[f.way_in] = 0.0
         levels = np.arange(LEVELS, dtype=float)[None, :]
+        tagged = np.where(f.tags, central, 0.0)  # its content, competence by competence
         return cls(
             weight=weight.astype(np.float32),
             text_only=text_only,
             quality=level_quality(f.level_min[:, None], f.level_max[:, None], levels),
             central=central,
-            content=np.where(f.tags, central, 0.0).sum(axis=1),
-            area_content=np.stack([np.where(f.tags, central, 0.0)[:, f.area == a].sum(axis=1)
-                                   for a in range(1, int(f.area.max(initial=0)) + 1)], axis=1).astype(np.float32)
+            content=tagged.sum(axis=1),
+            area_content=np.stack([tagged[:, f.area == a].sum(axis=1) for a in range(1, int(f.area.max()) + 1)],
+                                  axis=1).astype(np.float32)
             if len(f.area) else np.zeros((len(f.ids), 0), np.float32),
         )
 
