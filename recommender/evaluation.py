@@ -6,17 +6,23 @@
   catalogue can check, the place of in-person sessions included (checked here independently of
   :mod:`recommender.constraints`, with the same reachability table);
 - empty-correct: the ``expect_empty`` cases that get no items.
+
+With 18 or 54 cases a mean moves with the sample: :func:`interval` gives the bootstrap 95% confidence interval of
+the mean over cases, printed beside it.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pydantic import ValidationError
+from scipy.stats import bootstrap
 
 from recommender.kinds import kind_of
 from recommender.places import DEFAULT_HOME, load_places
@@ -25,6 +31,7 @@ from schemas.errors import UpskillError, describe_validation_error
 from schemas.offering import Offering
 
 Method = Callable[[AssessmentCompleted], list[str]]
+RESAMPLES = 2000  # bootstrap resamples of the cases for a confidence interval (seeded: the same run prints the same)
 
 
 class CasesFileError(UpskillError):
@@ -115,6 +122,24 @@ def violations_at(ranked: Sequence[str], case: JudgedCase, catalog: Mapping[str,
     return bad
 
 
+def interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float] | None:
+    """The bootstrap confidence interval (BCa, resampling the cases) of the mean of per-case figures; None with
+    fewer than two cases. Where every case has the same figure, the interval is that figure."""
+    if len(values) < 2:
+        return None
+    data = np.asarray(values, dtype=float)
+    if np.ptp(data) == 0:
+        return float(data[0]), float(data[0])
+    with warnings.catch_warnings():  # BCa on a few bounded values may warn; the interval is still the estimate
+        warnings.simplefilter("ignore")
+        ci = bootstrap((data,), np.mean, confidence_level=level, n_resamples=RESAMPLES, method="BCa",
+                       rng=np.random.default_rng(0)).confidence_interval
+    low, high = float(ci.low), float(ci.high)
+    if math.isnan(low) or math.isnan(high):
+        return None
+    return low, high
+
+
 @dataclass
 class Score:
     """One method's figures over a set of cases."""
@@ -133,11 +158,17 @@ class Score:
         """The share of the top-five items that are services, not training."""
         return self.services5 / self.shown5 if self.shown5 else 0.0
 
+    @property
+    def ci95(self) -> tuple[float, float] | None:
+        """The 95% confidence interval of :attr:`ndcg5` over these cases (bootstrap)."""
+        return interval(list(self.per_case.values()))
+
     def as_dict(self) -> dict[str, object]:
         """JSON-ready figures."""
         return {
             "method": self.name,
             "ndcg@5": round(self.ndcg5, 4),
+            "ndcg@5_ci95": [round(x, 4) for x in ci] if (ci := self.ci95) else None,
             "violations@10": self.violations10,
             "empty_correct": f"{self.empty_correct}/{self.empty_cases}",
             "per_case_ndcg@5": {k: round(v, 4) for k, v in self.per_case.items()},

@@ -39,6 +39,11 @@ def test_cross_validation_reports_held_out_figures_per_fold(tmp_path: Path) -> N
     cv = report["cv"]
     assert cv["k"] == 2 and len(cv["per_fold"]) == 2
     assert 0.0 <= cv["ndcg@5"] <= 1.0
+    low, high = cv["ndcg@5_ci95"]  # how far the figure may move with other cases
+    assert low <= cv["ndcg@5"] <= high
+    upskill = report["files"][0]["methods"][0]
+    assert upskill["method"] == "upskill"
+    assert upskill["ndcg@5_ci95"][0] <= upskill["ndcg@5"] <= upskill["ndcg@5_ci95"][1]
     assert 0.0 <= report["service_share_top5"] <= 1.0
     # beside it, the hand-set prior on the same cases, nothing fitted, and which of the two does better
     assert 0.0 <= report["hand_set"]["ndcg@5"] <= 1.0 and isinstance(report["fitting_beats_hand_set"], bool)
@@ -62,6 +67,16 @@ def test_fit_writes_the_weights_table_with_how_it_was_fitted(tmp_path: Path, mon
             assert written["parts"] == written["prior"]["parts"]
     finally:
         weights.use(before)
+
+
+def test_the_table_prints_each_figure_with_its_confidence_interval(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["eval", "--cases", str(_few(tmp_path))])
+    assert result.exit_code == 0, result.output
+    head, row = (line for line in result.output.splitlines() if line.startswith(("method", "upskill ")))
+    assert "95% CI" in head
+    ndcg, span = row.split()[1:3]
+    low, high = (float(x) for x in span.split("-"))
+    assert low <= float(ndcg) <= high
 
 
 def test_cv_needs_two_folds() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from recommender.baselines import Baselines
-from recommender.evaluation import JudgedCase, evaluate, hard_violation, load_cases, ndcg_at
+from recommender.evaluation import JudgedCase, evaluate, hard_violation, interval, load_cases, ndcg_at
 from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
@@ -32,6 +32,18 @@ def test_ndcg_definition() -> None:
     assert ndcg_at([], rel) == 0.0
     expected = (2 / math.log2(2) + 3 / math.log2(3)) / (3 / math.log2(2) + 2 / math.log2(3) + 1 / math.log2(4))
     assert ndcg_at(["b", "a", "x"], rel) == pytest.approx(expected)
+
+
+def test_the_confidence_interval_holds_the_mean_and_narrows_with_more_cases() -> None:
+    few = [0.5, 0.9, 0.7, 1.0, 0.6, 0.8]
+    low, high = interval(few)
+    assert low < sum(few) / len(few) < high
+    assert 0.5 <= low and high <= 1.0  # a mean of figures in [0.5, 1] stays there
+    more_low, more_high = interval(few * 9)  # the same spread, nine times the cases
+    assert more_high - more_low < (high - low) / 2
+    assert interval(few) == (low, high)  # seeded: the same cases give the same interval
+    assert interval([0.8, 0.8, 0.8]) == (0.8, 0.8)
+    assert interval([0.8]) is None
 
 
 def test_own_cases_are_many_and_varied() -> None:

@@ -8,8 +8,12 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
+
+if TYPE_CHECKING:
+    from recommender.evaluation import Score
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_CASES = ROOT / "tests" / "data" / "dev-cases.jsonl"
@@ -23,12 +27,27 @@ def default_cases() -> list[Path]:
 
 
 def _table(rows: list[dict[str, object]], cases: Path, n: int) -> str:
-    head = f"{'method':24s} {'nDCG@5':>7s} {'violations@10':>14s} {'empty-correct':>14s}"
+    head = f"{'method':24s} {'nDCG@5':>7s} {'95% CI':>13s} {'violations@10':>14s} {'empty-correct':>14s}"
     lines = [f"{n} judged cases from {cases}", head]
     for r in rows:
-        figures = f"{r['ndcg@5']:7.3f} {r['violations@10']!s:>14s} {r['empty_correct']!s:>14s}"
+        span = _range(r["ndcg@5_ci95"]) or "-"
+        figures = f"{r['ndcg@5']:7.3f} {span:>13s} {r['violations@10']!s:>14s} {r['empty_correct']!s:>14s}"
         lines.append(f"{r['method']!s:24s} {figures}")
     return "\n".join(lines)
+
+
+def _ci(score: Score) -> list[float] | None:
+    ci = score.ci95
+    return [round(x, 4) for x in ci] if ci else None
+
+
+def _range(ci: object) -> str:
+    """A confidence interval as JSON-ready figures give it ([low, high]), printed; "" when there is none."""
+    return f"{ci[0]:.3f}-{ci[1]:.3f}" if isinstance(ci, list) else ""
+
+
+def _span(ci: object) -> str:
+    return f" (95% CI {_range(ci)})" if _range(ci) else ""
 
 
 def _fail(message: str) -> typer.Exit:
@@ -117,10 +136,12 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
 
         choice = fitting.choose(measure, cases, k, start, free, progress=tick)
         found, hand = choice.cv, choice.hand_set
-        out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "violations@10": found.violations10,
+        out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "ndcg@5_ci95": _ci(found.held),
+                     "violations@10": found.violations10,
                      "service_share_top5": round(found.held.service_share, 4),
                      "per_fold": [round(x, 4) for x in found.per_fold]}
-        out["hand_set"] = {"ndcg@5": round(hand.ndcg5, 4), "violations@10": hand.violations10,
+        out["hand_set"] = {"ndcg@5": round(hand.ndcg5, 4), "ndcg@5_ci95": _ci(hand),
+                           "violations@10": hand.violations10,
                            "service_share_top5": round(hand.service_share, 4)}
         out["fitting_beats_hand_set"] = choice.fits_better
         if ablation:
@@ -138,9 +159,11 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
         cvr, hsr = out["cv"], out["hand_set"]
         sys.stdout.write(  # type: ignore[index]
             f"{k}-fold cross-validated nDCG@5 over {len(cases)} cases, weights fitted on the other folds: "
-            f"{cvr['ndcg@5']:.3f} (folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
+            f"{cvr['ndcg@5']:.3f} ({'95% CI ' + _range(cvr['ndcg@5_ci95']) + '; ' if cvr['ndcg@5_ci95'] else ''}"  # type: ignore[index]
+            f"folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
             f"violations@10 {cvr['violations@10']}, services {cvr['service_share_top5']:.1%}\n"  # type: ignore[index]
-            f"the hand-set prior, nothing fitted: {hsr['ndcg@5']:.3f}, violations@10 "  # type: ignore[index]
+            f"the hand-set prior, nothing fitted: {hsr['ndcg@5']:.3f}{_span(hsr['ndcg@5_ci95'])}, "  # type: ignore[index]
+            f"violations@10 "
             f"{hsr['violations@10']}, services {hsr['service_share_top5']:.1%}\n"  # type: ignore[index]
             f"fitting {'beats' if choice.fits_better else 'does not beat'} the hand-set prior out of sample\n")
         for part, row in out.get("ablation", {}).items():  # type: ignore[union-attr]
