@@ -8,12 +8,8 @@ import json
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import typer
-
-if TYPE_CHECKING:
-    from recommender.evaluation import Score
 
 ROOT = Path(__file__).resolve().parents[2]
 DEV_CASES = ROOT / "tests" / "data" / "dev-cases.jsonl"
@@ -34,11 +30,6 @@ def _table(rows: list[dict[str, object]], cases: Path, n: int) -> str:
         figures = f"{r['ndcg@5']:7.3f} {span:>13s} {r['violations@10']!s:>14s} {r['empty_correct']!s:>14s}"
         lines.append(f"{r['method']!s:24s} {figures}")
     return "\n".join(lines)
-
-
-def _ci(score: Score) -> list[float] | None:
-    ci = score.ci95
-    return [round(x, 4) for x in ci] if ci else None
 
 
 def _range(ci: object) -> str:
@@ -136,11 +127,11 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
 
         choice = fitting.choose(measure, cases, k, start, free, progress=tick)
         found, hand = choice.cv, choice.hand_set
-        out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "ndcg@5_ci95": _ci(found.held),
+        out["cv"] = {"k": k, "ndcg@5": round(found.ndcg5, 4), "ndcg@5_ci95": found.held.as_dict()["ndcg@5_ci95"],
                      "violations@10": found.violations10,
                      "service_share_top5": round(found.held.service_share, 4),
                      "per_fold": [round(x, 4) for x in found.per_fold]}
-        out["hand_set"] = {"ndcg@5": round(hand.ndcg5, 4), "ndcg@5_ci95": _ci(hand),
+        out["hand_set"] = {"ndcg@5": round(hand.ndcg5, 4), "ndcg@5_ci95": hand.as_dict()["ndcg@5_ci95"],
                            "violations@10": hand.violations10,
                            "service_share_top5": round(hand.service_share, 4)}
         out["fitting_beats_hand_set"] = choice.fits_better
