@@ -8,7 +8,7 @@
 - empty-correct: the ``expect_empty`` cases that get no items.
 
 With 18 or 54 cases a mean moves with the sample: :func:`interval` gives the bootstrap 95% confidence interval of
-the mean over cases, printed beside it.
+the mean over cases, printed beside it, and :func:`compare` the interval of a change, case by case.
 """
 
 from __future__ import annotations
@@ -138,6 +138,43 @@ def interval(values: Sequence[float], level: float = 0.95) -> tuple[float, float
     if math.isnan(low) or math.isnan(high):
         return None
     return low, high
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One method's per-case figures before and after a change, on the cases both runs scored."""
+
+    before: float  # mean over the paired cases
+    after: float
+    ci95: tuple[float, float] | None  # of the mean difference (after - before), paired bootstrap
+    up: list[tuple[str, float]]  # (case, difference), largest first
+    down: list[tuple[str, float]]  # most negative first
+
+    @property
+    def difference(self) -> float:
+        return self.after - self.before
+
+    @property
+    def beyond_noise(self) -> bool:
+        """Whether the 95% interval of the difference excludes 0."""
+        return self.ci95 is not None and (self.ci95[0] > 0 or self.ci95[1] < 0)
+
+
+def compare(before: Mapping[str, float], after: Mapping[str, float]) -> Comparison | None:
+    """Pair two runs' per-case figures by case (None when no case is in both): the change of the mean, with the
+    bootstrap 95% interval of the mean per-case difference, and which cases moved."""
+    paired = sorted(before.keys() & after.keys())
+    if not paired:
+        return None
+    diffs = {c: after[c] - before[c] for c in paired}
+    moved = sorted(((c, d) for c, d in diffs.items() if abs(d) > 1e-9), key=lambda cd: -cd[1])
+    return Comparison(
+        before=sum(before[c] for c in paired) / len(paired),
+        after=sum(after[c] for c in paired) / len(paired),
+        ci95=interval(list(diffs.values())),
+        up=[cd for cd in moved if cd[1] > 0],
+        down=[cd for cd in reversed(moved) if cd[1] < 0],
+    )
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from recommender import weights
+from recommender import fitting, weights
 from upskill.cli import app
 from upskill.cli.eval import DEV_CASES, OWN_CASES, default_cases
 
@@ -77,6 +77,35 @@ def test_the_table_prints_each_figure_with_its_confidence_interval(tmp_path: Pat
     ndcg, span = row.split()[1:3]
     low, high = (float(x) for x in span.split("-"))
     assert low <= float(ndcg) <= high
+
+
+def test_against_a_saved_report_says_which_cases_a_change_moved(tmp_path: Path) -> None:
+    few = _few(tmp_path, 10)
+    saved = tmp_path / "before.json"
+    result = CliRunner().invoke(app, ["eval", "--cases", str(few), "--json"])
+    assert result.exit_code == 0, result.output
+    saved.write_text(result.output)
+
+    def against() -> str:
+        result = CliRunner().invoke(app, ["eval", "--cases", str(few), "--against", str(saved)])
+        assert result.exit_code == 0, result.output
+        return next(line for line in result.output.splitlines() if line.startswith(f"{few.name} against"))
+
+    assert "+0.000" in against() and "0 cases up, 0 down" in against()
+    with fitting.weights_kept():  # a change: the ranking without its focus part
+        weights.use({"focus": 0.0})
+        changed = against()
+    before = json.loads(saved.read_text()[saved.read_text().index("{"):])["files"][0]["methods"][0]["ndcg@5"]
+    assert f"{before:.3f} -> " in changed and "+0.000" not in changed
+    assert "0 cases up, 0 down" not in changed and "95% CI" in changed
+
+
+def test_against_a_file_that_is_no_report_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "before.json"
+    bad.write_text('{"files": 3}')
+    result = CliRunner().invoke(app, ["eval", "--cases", str(_few(tmp_path)), "--against", str(bad)])
+    assert result.exit_code == 2
+    assert f"{bad}: not a report of `upskill eval --json`" in result.output
 
 
 def test_cv_needs_two_folds() -> None:

@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from recommender.baselines import Baselines
-from recommender.evaluation import JudgedCase, evaluate, hard_violation, interval, load_cases, ndcg_at
+from recommender.evaluation import (
+    JudgedCase,
+    compare,
+    evaluate,
+    hard_violation,
+    interval,
+    load_cases,
+    ndcg_at,
+)
 from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
@@ -44,6 +52,19 @@ def test_the_confidence_interval_holds_the_mean_and_narrows_with_more_cases() ->
     assert interval(few) == (low, high)  # seeded: the same cases give the same interval
     assert interval([0.8, 0.8, 0.8]) == (0.8, 0.8)
     assert interval([0.8]) is None
+
+
+def test_a_comparison_pairs_cases_and_tells_a_change_from_noise() -> None:
+    before = {f"c{i}": 0.5 + 0.04 * i for i in range(10)}
+    same = compare(before, dict(before))
+    assert same is not None and same.difference == 0 and not same.beyond_noise and same.up == same.down == []
+    better = compare(before, {c: v + 0.1 for c, v in before.items()} | {"new": 1.0})  # unpaired cases ignored
+    assert better is not None and better.difference == pytest.approx(0.1) and better.beyond_noise
+    assert len(better.up) == 10 and better.down == []
+    mixed = compare(before, {c: v + (0.1 if i % 2 else -0.1) for i, (c, v) in enumerate(before.items())})
+    assert mixed is not None and not mixed.beyond_noise  # as many cases down as up: no evidence either way
+    assert mixed.down[0][1] == pytest.approx(-0.1) and len(mixed.up) == len(mixed.down) == 5
+    assert compare(before, {"other": 1.0}) is None
 
 
 def test_own_cases_are_many_and_varied() -> None:

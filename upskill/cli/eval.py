@@ -59,6 +59,9 @@ def register(app: typer.Typer) -> None:
         ablation: bool = typer.Option(False, "--ablation", help="With --cv: the figure with each score part "
                                       "removed."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (with per-case nDCG)."),
+        against: Path | None = typer.Option(
+            None, "--against", help="A report saved earlier with --json (before a change): print the change of "
+            "upskill's nDCG@5 on each case file, case by case, with its 95% interval."),
     ) -> None:
         """nDCG@5, violations@10 and empty-correct of the recommender and of three baselines, same run."""
         from recommender.baselines import Baselines
@@ -68,6 +71,7 @@ def register(app: typer.Typer) -> None:
 
         if cv == 1 or (ablation and not cv):
             raise _fail("--cv needs K >= 2 folds, and --ablation needs --cv")
+        saved = _saved_report(against) if against else None
         settings = settings_from_env()
         paths = cases or default_cases()
         try:
@@ -95,10 +99,59 @@ def register(app: typer.Typer) -> None:
         report["service_share_top5"] = round(share, 4)
         if not as_json:
             sys.stdout.write(f"services among the top-5 items of all {len(everyone)} cases: {share:.1%}\n")
+        if saved is not None and against is not None:
+            report["against"] = _against(report, saved, against, as_json)
         if cv or fit:
             report |= _fitting(rec, everyone, offerings, cv, fit, ablation, as_json)
         if as_json:
             sys.stdout.write(json.dumps(report, indent=2) + "\n")
+
+
+def _per_case(report: dict[str, object]) -> dict[str, dict[str, float]]:
+    """upskill's per-case nDCG@5 in a ``--json`` report, by case file name (so reports from other clones pair)."""
+    return {Path(f["cases"]).name: next(m for m in f["methods"] if m["method"] == "upskill")["per_case_ndcg@5"]
+            for f in report["files"]}  # type: ignore[attr-defined]
+
+
+def _saved_report(path: Path) -> dict[str, dict[str, float]]:
+    """The per-case figures of a report saved with ``--json``; exits 2 naming the file if it is not one."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        return _per_case(json.loads(text[text.index("{"):]))  # a log line before the JSON is tolerated
+    except OSError as exc:
+        raise _fail(f"{path}: cannot read: {exc}") from None
+    except (ValueError, KeyError, TypeError, StopIteration, AttributeError):
+        raise _fail(f"{path}: not a report of `upskill eval --json`") from None
+
+
+def _against(report: dict[str, object], saved: dict[str, dict[str, float]], path: Path, quiet: bool
+             ) -> dict[str, object]:
+    """This run's upskill figures against a saved report's, per case file; printed unless ``quiet``."""
+    from recommender.evaluation import compare
+
+    out: dict[str, object] = {}
+    for name, now in _per_case(report).items():
+        found = compare(saved[name], now) if name in saved else None
+        if found is None:
+            out[name] = None
+            if not quiet:
+                sys.stdout.write(f"{name}: no case in common with {path}\n")
+            continue
+        ci = [round(x, 4) for x in found.ci95] if found.ci95 else None
+        out[name] = {"before": round(found.before, 4), "after": round(found.after, 4),
+                     "difference": round(found.difference, 4), "difference_ci95": ci,
+                     "beyond_noise": found.beyond_noise,
+                     "up": dict((c, round(d, 4)) for c, d in found.up),
+                     "down": dict((c, round(d, 4)) for c, d in found.down)}
+        if not quiet:
+            moved = ", ".join(f"{c} {d:+.3f}" for c, d in [*found.up[:3], *found.down[:3]])
+            span = f"{ci[0]:+.3f} to {ci[1]:+.3f}" if ci else "-"
+            verdict = "beyond noise" if found.beyond_noise else "within noise"
+            sys.stdout.write(
+                f"{name} against {path}: {found.before:.3f} -> {found.after:.3f}, {found.difference:+.3f} "
+                f"(95% CI {span}, {verdict}); {len(found.up)} cases up, {len(found.down)} down"
+                f"{': ' + moved if moved else ''}\n")
+    return out
 
 
 def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bool) -> dict[str, object]:  # noqa: ANN001
