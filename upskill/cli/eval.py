@@ -141,8 +141,8 @@ def _against(report: dict[str, object], saved: dict[str, dict[str, float]], path
         out[name] = {"before": round(found.before, 4), "after": round(found.after, 4),
                      "difference": round(found.difference, 4), "difference_ci95": ci,
                      "beyond_noise": found.beyond_noise,
-                     "up": dict((c, round(d, 4)) for c, d in found.up),
-                     "down": dict((c, round(d, 4)) for c, d in found.down)}
+                     "up": {c: round(d, 4) for c, d in found.up},
+                     "down": {c: round(d, 4) for c, d in found.down}}
         if not quiet:
             moved = ", ".join(f"{c} {d:+.3f}" for c, d in [*found.up[:3], *found.down[:3]])
             span = f"{ci[0]:+.3f} to {ci[1]:+.3f}" if ci else "-"
@@ -201,10 +201,10 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
             out["fitted"] = choice.table
     if not quiet:
         cvr, hsr = out["cv"], out["hand_set"]
+        held_ci = f"95% CI {_range(cvr['ndcg@5_ci95'])}; " if _range(cvr["ndcg@5_ci95"]) else ""  # type: ignore[index]
         sys.stdout.write(  # type: ignore[index]
             f"{k}-fold cross-validated nDCG@5 over {len(cases)} cases, weights fitted on the other folds: "
-            f"{cvr['ndcg@5']:.3f} ({'95% CI ' + _range(cvr['ndcg@5_ci95']) + '; ' if cvr['ndcg@5_ci95'] else ''}"  # type: ignore[index]
-            f"folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
+            f"{cvr['ndcg@5']:.3f} ({held_ci}folds {', '.join(f'{x:.3f}' for x in cvr['per_fold'])}), "  # type: ignore[index]
             f"violations@10 {cvr['violations@10']}, services {cvr['service_share_top5']:.1%}\n"  # type: ignore[index]
             f"the hand-set prior, nothing fitted: {hsr['ndcg@5']:.3f}{_span(hsr['ndcg@5_ci95'])}, "  # type: ignore[index]
             f"violations@10 "
