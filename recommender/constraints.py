@@ -52,6 +52,9 @@ class LearnerProfile:
     country: str = DEFAULT_HOME  # where the learner lives
     region: str | None = None  # the region they live in, folded, aliases resolved (places.Places.region)
     reach: frozenset[str] = frozenset({DEFAULT_HOME})  # countries whose in-person sessions they can attend
+    # where they asked to attend in-person sessions (``preferences.location``) as (country, folded region); None:
+    # not stated (near home is near their residence)
+    wants: tuple[str, str | None] | None = None
     leads_organisation: bool = False  # an SME owner or manager (by status or target role)
     trains_others: bool = False  # their target role says they train others
     works_in_it: bool = False  # their target role is an IT staff job
@@ -72,6 +75,11 @@ class LearnerProfile:
         if prefs and prefs.languages:
             pref_langs = {lang.lower() for lang in prefs.languages}
             langs = langs & pref_langs if langs else pref_langs
+        places = load_places()
+        reach = places.reach(country, region)
+        wants = None
+        if prefs and prefs.location and prefs.location.strip():
+            wants = places.locate(prefs.location, [country, *sorted(reach - {country})])
         return cls(
             languages=frozenset(langs),
             status=event.learner.status,
@@ -82,12 +90,17 @@ class LearnerProfile:
             has_organisation=bool(event.learner.organisation_id),
             role=role,
             country=country,
-            region=load_places().region(country, region),
-            reach=load_places().reach(country, region),
+            region=places.region(country, region),
+            reach=reach,
+            wants=wants,
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
             trains_others=any(w in words for w in _TRAINER_WORDS),
             works_in_it="it staff" in words,
         )
+
+    def near_point(self) -> tuple[str, str | None]:
+        """Where in-person sessions are near for this learner: where they asked to attend, else their home."""
+        return self.wants or (self.country, self.region)
 
     def commutes_to(self) -> frozenset[str]:
         """The countries beyond their own they reach because people in work commute there (a border area's

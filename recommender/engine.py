@@ -194,7 +194,9 @@ class Recommender:
         if gaps:
             chosen, rejected, helping = self._rank(gaps, profile, completed or set(), adjustments)
         texts = [gap_text(g) for g in gaps]
-        items = [self._item(c, rival, gaps, profile, texts, route)
+        asked = event.preferences.location.strip() if profile.wants and event.preferences and \
+            event.preferences.location else ""
+        items = [self._item(c, rival, gaps, profile, texts, route, asked)
                  for c, rival, route in zip(chosen, rivals(chosen), routes(chosen, self._opens, self.catalog),
                                             strict=True)]
         allowed = self._allowed(profile)
@@ -242,7 +244,7 @@ class Recommender:
             rejected = rejected.copy()
             rejected[[f.row[c] for c in completed if c in f.row]] = True
         arrays = GapArrays.of(f, gaps)
-        scored, considered = self._score(f, gaps, arrays, rejected, view, adjustments)
+        scored, considered = self._score(f, gaps, arrays, rejected, view, adjustments, profile.wants is not None)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -260,17 +262,19 @@ class Recommender:
 
     def _score(
         self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, rejected: np.ndarray, view: ProfileView,
-        adjustments: Adjustments | None,
+        adjustments: Adjustments | None, asked_where: bool = False,
     ) -> tuple[Scored, np.ndarray | None]:
         """Score the learner's shortlist (a large catalogue) or every offering not ``rejected``; returns the
-        scores and the rows considered, admitted or not (None: all)."""
+        scores and the rows considered, admitted or not (None: all). ``asked_where``: the learner said where they
+        want to attend in-person sessions."""
         shortlist = self._shortlists.candidates(arrays.cols, arrays.levels, arrays.pri, rejected, view.affinity,
                                                 view.certainty)
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
         who = Who(view.senior, view.mine)
-        # help near home matters to a learner starting out or a senior; others travel or learn online
-        nearby = view.nearby if starting_out(arrays, who) else None
+        # help near home matters to a learner starting out or a senior, and where sessions are to anyone who said
+        # where they want them; others travel or learn online
+        nearby = view.nearby if asked_where or starting_out(arrays, who) else None
         scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty,
                            self._adjusted(f, adjustments), shortlist,
                            arrays, nearby, who)
@@ -291,8 +295,9 @@ class Recommender:
         return out
 
     def _item(self, cand: Candidate, rival: Candidate | None, gaps: list[Gap], profile: LearnerProfile,
-              texts: list[str], route: str = "") -> dict[str, Any]:
-        """An item's fields (validated with the whole recommendation)."""
+              texts: list[str], route: str = "", asked_place: str = "") -> dict[str, Any]:
+        """An item's fields (validated with the whole recommendation); ``asked_place``: where the learner asked to
+        attend in-person sessions, as they wrote it ("" if they did not)."""
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
         funding = funding_for(off, profile, self.funding)
@@ -300,7 +305,7 @@ class Recommender:
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],
             "why": why(cand, about_it, rival, texts, self.catalog,
-                       rival is not None and self._recommends_first(rival, cand), route),
+                       rival is not None and self._recommends_first(rival, cand), route, asked_place),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
             "funding": funding,  # copied by validation
         }

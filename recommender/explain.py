@@ -66,7 +66,7 @@ def gap_text(g: Gap) -> str:
     return f"{g.name or g.competence} ({g.competence}, level {g.current} → {g.target})"
 
 
-def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
+def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog, asked_place: str = "") -> str:
     if rival is None:
         return ""
     mine, theirs = cand.parts, rival.parts
@@ -78,7 +78,10 @@ def _versus(cand: Candidate, rival: Candidate | None, catalog: Catalog) -> str:
     if not part:
         return ""
     title = catalog.offerings[rival.offering_id].title
-    return f" Ranked above “{title}” because it {_REASON[part]}."
+    reason = _REASON[part]
+    if part == "nearby" and asked_place:
+        reason = f"takes place nearer to {asked_place}, where the learner asked to attend"
+    return f" Ranked above “{title}” because it {reason}."
 
 
 def _true_of(part: str, value: float) -> bool:
@@ -115,7 +118,7 @@ def rivals(chosen: list[Candidate]) -> list[Candidate | None]:
 
 
 def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str], catalog: Catalog,
-        recommended_first: bool = False, route: str = "") -> str:
+        recommended_first: bool = False, route: str = "", asked_place: str = "") -> str:
     """Two or three sentences: what it closes, at which levels, how it is taken, and why it won.
 
     Args:
@@ -125,6 +128,8 @@ def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str
         recommended_first: the rival's requirements recommend taking this offering first (that is why it is above).
         route: the sentence that places it with its way in or with what it opens, next to it (that is why it is
             where it is; :func:`routes`).
+        asked_place: where the learner asked to attend in-person sessions (``preferences.location``), "" if they
+            did not say: nearness is to that place, not to their home.
     """
     text = "Works on " + "; ".join([texts[j] for j in cand.gaps]) + ". " + about_it
     if cand.gaps and cand.gaps[0] == 0:
@@ -134,7 +139,7 @@ def why(cand: Candidate, about_it: str, rival: Candidate | None, texts: list[str
     elif rival is not None and recommended_first:
         text += f" Comes before “{catalog.offerings[rival.offering_id].title}”, which recommends taking it first."
     else:
-        text += _versus(cand, rival, catalog)
+        text += _versus(cand, rival, catalog, asked_place)
     if cand.semantic_only:
         text += " Matched on its description (the provider did not tag this competence)."
     return text

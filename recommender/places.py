@@ -67,6 +67,19 @@ class Places:
             return a is None or b is None or a == b
         return theirs == mine or mine in self.contains.get((country, theirs), frozenset())
 
+    def locate(self, place: str, countries: list[str]) -> tuple[str, str] | None:
+        """Where a place a learner names (``preferences.location``: "Esch-sur-Alzette", "Arlon") lies, as
+        (country, folded region): in the first of ``countries`` (theirs first, then those they reach) whose table
+        knows the name; None when none does (an unknown place says nothing of what is near it)."""
+        folded = _fold(place)
+        for country in countries:
+            key = (country, folded)
+            known = key in self.canton or key in self.names or key in self.contains or any(
+                folded in inside for (c, _), inside in self.contains.items() if c == country)
+            if known:
+                return country, self.names.get(key, folded)
+        return None
+
     def reach(self, country: str, region: str | None) -> frozenset[str]:
         """The countries whose in-person sessions a resident of ``country`` / ``region`` can attend."""
         extra = self.also_reach.get((country, _fold(region))) if region else None

@@ -127,7 +127,7 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
              _age_unshown(profile))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
     senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
-    nearby = nearby_sessions(f, profile.country, profile.region, profile.commutes_to())
+    nearby = nearby_sessions(f, *profile.near_point(), profile.commutes_to())
     return ProfileView(rules, affinity, certainty, nearby, mine, senior)
 
 

@@ -114,6 +114,39 @@ def test_sessions_in_luxembourg_are_on_a_cross_border_workers_way_not_a_retired_
     assert nearby("retired")["in-lu"] < 0 < nearby("retired")["online"]
 
 
+def test_where_a_learner_asks_to_attend_is_where_sessions_are_near() -> None:
+    def course(oid: str, town: str) -> object:
+        return offering(oid, competences=["3.1"], languages=["fr"], format="in_person",
+                        location={"country": "LU", "region": town}, title="office software evening course")
+
+    north, south = course("north", "Clervaux"), course("south", "Esch-sur-Alzette")
+    rec = small_recommender([north, south], max_items=2)
+    employee = {"languages": ["fr"], "status": "employee", "age": 40}  # past the first steps: travels as needed
+
+    def ranked(location: str | None) -> list[tuple[str, float]]:
+        prefs = {"preferences": {"location": location}} if location else {}
+        out = rec.recommend(event({"3.1": 3, "1.3": 3}, employee, **prefs))
+        return [(i.offering_id, i.score_breakdown["nearby"]) for i in out.items]
+
+    assert {part for _, part in ranked(None)} == {0.5}  # nothing said: where the sessions are is theirs to weigh
+    assert ranked("Troisvierges") == [("north", 1.0), ("south", -3.0)]  # in the canton of Clervaux
+    assert ranked("Dudelange") == [("south", 1.0), ("north", -3.0)]  # the canton of Esch
+    assert {part for _, part in ranked("Atlantis")} == {0.5}  # a place the table does not know says nothing
+    out = rec.recommend(event({"3.1": 3, "1.3": 3}, employee, preferences={"location": "Dudelange"}))
+    assert "nearer to Dudelange, where the learner asked to attend" in out.items[0].why
+
+
+def test_a_cross_border_commuter_may_ask_for_sessions_near_work() -> None:
+    def course(oid: str, country: str, town: str) -> object:
+        return offering(oid, competences=["3.1"], languages=["fr"], format="in_person",
+                        location={"country": country, "region": town}, title="office software evening course")
+
+    rec = small_recommender([course("metz", "FR", "Moselle"), course("esch", "LU", "Esch-sur-Alzette")], max_items=2)
+    learner = {"languages": ["fr"], "status": "employee", "residence": {"country": "FR", "region": "Moselle"}}
+    out = rec.recommend(event({"3.1": 3}, learner, preferences={"location": "Esch-sur-Alzette"}))
+    assert out.items[0].offering_id == "esch"  # Esch is in Luxembourg, which they reach: not a French place
+
+
 def test_a_certification_or_a_generic_catalogue_is_support_never_an_item() -> None:
     pix = offering("certify", kind="assessment", competences=["4.2"], title="certification test")
     area = offering("area", kind="catalogue_area", competences=["4.2"], title="privacy courses of a chamber",
