@@ -20,6 +20,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from recommender.gaps import digcomp_levels
 from recommender.kinds import kind_of
 from recommender.memo import Memo, read_only
 from recommender.places import DEFAULT_HOME, load_places
@@ -35,6 +36,10 @@ _TRAINER_WORDS = ("trainer", "teacher", "multiplier")  # ... trains others
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
+PROGRAMMING = "3.4"  # DigComp's Programming: the competence a stated coding skill (Python, SQL, Git) is part of
+# The level a stated skill asks for, in DigComp's own words: "basic" is level 2 ("at basic level, with autonomy"),
+# "solid" is level 4 ("independently, ... well-defined and non-routine problems"); a skill with no word is basic.
+SKILL_LEVEL = {"basic": 2, "solid": 4}
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,9 @@ class LearnerProfile:
     leads_organisation: bool = False  # an SME owner or manager (by status or target role)
     trains_others: bool = False  # their target role says they train others
     works_in_it: bool = False  # their target role is an IT staff job
+    # their assessed Programming (3.4) level, capped at the highest level a stated skill asks for (so learners
+    # past it share one profile); None: not assessed
+    programming: int | None = None
 
     @classmethod
     def from_event(cls, event: AssessmentCompleted, home: str = DEFAULT_HOME) -> LearnerProfile:
@@ -96,6 +104,7 @@ class LearnerProfile:
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
             trains_others=any(w in words for w in _TRAINER_WORDS),
             works_in_it="it staff" in words,
+            programming=_programming(event),
         )
 
     def near_point(self) -> tuple[str, str | None]:
@@ -124,6 +133,9 @@ AUDIENCE_RULES: dict[str, Callable[[LearnerProfile], bool]] = {
     # youth-only offers are for minors: a learner whose age is unknown is not known to be one
     "youth": lambda p: p.is_minor(),
     "jobseekers": lambda p: p.status == "jobseeker",
+    # no field shows protection status, but a status does show someone in work, in school or retired: not the
+    # newcomers still looking for their first job or allowed to work here whom such programmes serve
+    "refugees": lambda p: p.status in (None, "jobseeker", "other"),
     "seniors": lambda p: p.status == "retired",  # by status: a 62-year-old still at work is not a senior learner
     "students": lambda p: p.status == "student",
     "teachers": lambda p: False,  # nothing in an assessment shows a teacher's post
@@ -138,9 +150,12 @@ AUDIENCE_RULES: dict[str, Callable[[LearnerProfile], bool]] = {
     "smes": lambda p: p.status in _IN_WORK,
 }
 # Tags that say people work, or where, not what they do: next to a tag of a job ("managers" of "smes", "employees"
-# in "it_staff"), they narrow it and admit no one by themselves.
+# in "it_staff"), they narrow it and admit no one by themselves. Leading a team is a responsibility, not a trade:
+# any employee may hold it, so "managers" next to "employees" ("employees, managers, smes") leaves the employees
+# admitted, while a specialist job ("it_staff") narrows them too.
 _WORKPLACE_TAGS = frozenset({"employees", "smes", "public_servants"})
 _JOB_TAGS = frozenset({"managers", "it_staff", "teachers", "trainers"})
+_SPECIALIST_TAGS = _JOB_TAGS - {"managers"}
 
 
 # ---- requirements: free text -> a kind the profile can be checked against ----
@@ -155,6 +170,16 @@ class RequirementRule:
     pattern: re.Pattern[str]
     check: Callable[[LearnerProfile, re.Match[str]], bool]
     implies_audience: str | None = None  # the audience tag an offering with this requirement is in fact for
+
+
+def _programming(event: AssessmentCompleted) -> int | None:
+    assessed = digcomp_levels(event, load_framework()).get(PROGRAMMING)
+    return None if assessed is None else min(assessed.level, max(SKILL_LEVEL.values()))
+
+
+def _skill_fails(p: LearnerProfile, m: re.Match[str]) -> bool:
+    """A coding skill the learner's assessment shows they do not have yet (not assessed: not shown either way)."""
+    return p.programming is not None and p.programming < SKILL_LEVEL[(m.group(1) or "basic").lower()]
 
 
 def _age_min_fails(p: LearnerProfile, m: re.Match[str]) -> bool:
@@ -183,6 +208,12 @@ REQUIREMENT_RULES: tuple[RequirementRule, ...] = (
         "public_sector",
         re.compile(r"\b(?:state|public[- ]sector) (?:/ )?(?:public-sector )?employee", re.I),
         lambda p, m: p.status is not None and p.status not in ("employee",),
+    ),
+    RequirementRule(  # "skill: basic Python programming", "skill: solid TypeScript", "skill: Git"
+        "skill",
+        re.compile(r"\bskill:\s*(basic|solid)?\b.*\b(?:python|typescript|javascript|sql|postgresql|git|programming"
+                   r"|coding)\b", re.I),
+        _skill_fails,
     ),
     RequirementRule(
         "employer",
@@ -379,8 +410,10 @@ def _restricted_bits(audience: Iterable[str]) -> int:
     tags = set(audience)
     if not tags or not tags <= AUDIENCE_RULES.keys():
         return 0
-    if tags & _JOB_TAGS:
+    if tags & _SPECIALIST_TAGS:
         tags -= _WORKPLACE_TAGS
+    elif tags & _JOB_TAGS:
+        tags -= _WORKPLACE_TAGS - {"employees"}
     return sum(_AUDIENCE_BIT[tag] for tag in tags)
 
 

@@ -221,8 +221,9 @@ def _descendants(offs: list[Offering], row: dict[str, int]) -> list[np.ndarray]:
 
 
 def _open_requirements(off: Offering) -> int:
-    """Requirements in words that neither a rule checks nor name a condition of admission (prior skills, ...)."""
-    checked = {text for _, _, text in requirement_kinds(off)}
+    """Requirements in words that neither a rule checks nor name a condition of admission (prior skills, ...). A
+    stated coding skill stays open too: the rule rules out only learners assessed below it."""
+    checked = {text for rule, _, text in requirement_kinds(off) if rule.kind != "skill"}
     return sum(1 for text in off.requirements if text not in checked and not UNSHOWN_CONDITION.search(text))
 
 

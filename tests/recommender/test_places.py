@@ -7,7 +7,7 @@ import pytest
 
 from recommender.constraints import LearnerProfile, violations
 from recommender.places import load_places
-from tests.support.synthetic import offering
+from tests.support.synthetic import event, offering
 
 GREATER_REGION = [
     ("FR", "Moselle"), ("FR", "Meurthe-et-Moselle"), ("BE", "Province de Luxembourg"), ("BE", "Liège"),
@@ -131,7 +131,7 @@ def test_an_offering_for_one_school_grade_is_for_pupils_of_about_that_age() -> N
                                 lives("LU", status="student", age=16))
 
 
-@pytest.mark.parametrize("workplace", [["smes"], ["public_servants", "smes"], ["employees"]])
+@pytest.mark.parametrize("workplace", [["smes"], ["public_servants", "smes"]])
 def test_a_training_for_managers_of_an_organisation_needs_a_learner_who_may_lead(workplace: list[str]) -> None:
     leaders = offering("x", audience=["managers", *workplace])
     office = lives("LU", role="office-administrator")
@@ -142,6 +142,40 @@ def test_a_training_for_managers_of_an_organisation_needs_a_learner_who_may_lead
     assert "audience" in rules(leaders, lives("LU", status="jobseeker"))
     # a workplace alone admits everyone who works there
     assert "audience" not in rules(offering("y", audience=workplace), office)
+
+
+@pytest.mark.parametrize(("status", "admitted"), [("jobseeker", True), ("other", True), (None, True),
+                                                  ("employee", False), ("self-employed", False), ("retired", False),
+                                                  ("student", False)])
+def test_a_programme_for_refugees_and_jobseekers_is_for_those_not_in_work_school_or_retirement(
+    status: str | None, admitted: bool,
+) -> None:
+    newcomers = offering("x", audience=["refugees", "jobseekers"])
+    assert ("audience" not in rules(newcomers, lives("LU", status=status))) is admitted
+    assert "audience" not in rules(offering("y", audience=["refugees", "citizens"]), lives("LU", status=status))
+
+
+def test_a_coding_skill_an_offering_requires_rules_out_learners_assessed_below_it() -> None:
+    basic = offering("x", requirements=["skill: basic Python programming"])  # DigComp 3.4 at level 2
+    solid = offering("y", requirements=["skill: solid TypeScript"])  # level 4
+    assert "requirement" in rules(basic, lives("LU", programming=1))
+    assert "requirement" not in rules(basic, lives("LU", programming=2))
+    assert "requirement" not in rules(basic, lives("LU"))  # not assessed: not shown either way
+    assert "requirement" in rules(solid, lives("LU", programming=3))
+    assert "requirement" not in rules(solid, lives("LU", programming=4))
+    assessed = event({"3.4": 1, "1.3": 2}, {"languages": ["en"], "status": "student"})
+    assert LearnerProfile.from_event(assessed).programming == 1
+    assert LearnerProfile.from_event(event({"1.3": 2})).programming is None
+
+
+def test_a_training_for_employees_and_managers_admits_any_employee() -> None:
+    # leading a team is a responsibility any employee may hold, not a trade: the employees it names are admitted
+    both = offering("x", audience=["employees", "managers", "smes"])
+    office = lives("LU", role="office-administrator")
+    assert "audience" not in rules(both, office)
+    assert "audience" in rules(both, lives("LU", status="jobseeker"))  # still a training for people in work
+    # without "employees" it is for those who lead (directors, decision-makers), as above
+    assert "audience" in rules(offering("y", audience=["managers", "smes", "public_servants"]), office)
 
 
 def test_a_training_for_it_staff_needs_a_learner_in_work_whose_target_is_an_it_job() -> None:
