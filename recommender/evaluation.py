@@ -7,7 +7,7 @@
   :mod:`recommender.constraints`, with the same reachability table);
 - empty-correct: the ``expect_empty`` cases that get no items.
 
-With 18 or 54 cases a mean moves with the sample: :func:`interval` gives the bootstrap 95% confidence interval of
+With 18 or 74 cases a mean moves with the sample: :func:`interval` gives the bootstrap 95% confidence interval of
 the mean over cases, printed beside it, and :func:`compare` the interval of a change, case by case.
 """
 
