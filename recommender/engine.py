@@ -271,7 +271,7 @@ class Recommender:
                                                 view.certainty)
         if self._tables is None:
             raise RuntimeError("ranking tables are built with the features")
-        who = Who(view.senior, view.mine)
+        who = Who(view.senior, view.mine, view.placed)
         # help near home matters to a learner starting out or a senior, and where sessions are to anyone who said
         # where they want them; others travel or learn online
         nearby = view.nearby if asked_where or starting_out(arrays, who) else None

@@ -250,6 +250,7 @@ class Who(NamedTuple):
 
     senior: bool  # retired, or 60 or older
     audience: int  # the audience bits of the groups they belong to
+    placed: bool = False  # where they live (or asked to attend) is known beyond the country
 
 
 def starting_out(a: GapArrays, who: Who | None) -> bool:
@@ -261,14 +262,15 @@ def made_for(f: CatalogFeatures, rows: np.ndarray, a: GapArrays, nearby: np.ndar
              ) -> np.ndarray:
     """Per row, whether it is a service whose kind is made for this learner (``data/kinds.json`` fits): an
     organisation's diagnostic the rules let through (so the learner leads one), help near home (``nearby``, given
-    when it matters) for a learner starting out or a senior, a catalogue whose named audience includes the
-    learner."""
+    when it matters) for a learner starting out or a senior whose home is known beyond the country (a drop-in
+    desk in one town is no nearer than another to someone who may live anywhere), a catalogue whose named
+    audience includes the learner."""
     if who is None:
         return np.zeros(len(rows), dtype=bool)
     code = f.fits[rows]
     lead = code == FITS.index("organisation_lead")
     near = np.zeros(len(rows), dtype=bool)
-    if nearby is not None and starting_out(a, who):
+    if nearby is not None and who.placed and starting_out(a, who):
         near = (code == FITS.index("starting_out_nearby")) & (nearby[rows] == 1.0)
     members = (code == FITS.index("its_audience")) & ((f.audience_bits[rows] & who.audience) != 0)
     return np.asarray(f.service[rows] & (lead | near | members))
@@ -337,7 +339,8 @@ def select(
     with the one without such services: every course the service pushed out that works on a gap the service works
     on takes its place back, and the service goes. A path is training: at most ``MAX_SERVICES`` services stay
     among the items, made for the learner or, at most ``MAX_FILLERS`` of them, where no course is left (never one
-    named only for others: a talk for parents). A way in (an admission step) comes with the best offering it
+    named only for others: a talk for parents); such a filler comes after the courses, whatever its score, since
+    it holds a place no course is left for. A way in (an admission step) comes with the best offering it
     opens, next to it. Last, a course another item's requirements recommend first comes before that item.
     """
     mine = np.zeros(len(s.rows), dtype=bool) if s.made_for is None else s.made_for
@@ -352,6 +355,7 @@ def select(
         picked = _courses_back(s, picked, training, service)
         picked = _greedy(s, f, len(picked), lambda row: True, np.array(picked, dtype=np.int64))  # MMR order again
     picked = _at_most_services(s, f, k, feasible, allowed, picked, training)
+    picked = [i for i in picked if not service[i]] + [i for i in picked if service[i]]  # fillers after courses
     picked = _recommended_first(s, f, _what_ways_in_open(s, f, k, feasible, allowed, picked))
     return _candidates(s, f, np.array(picked, dtype=np.int64))
 

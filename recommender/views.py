@@ -26,6 +26,9 @@ from schemas.framework import Framework
 
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
+# people in work or looking for it: a known minor is at school, so an offering named for them (and for no group
+# of the minor's) is made for adults, even when the public may come too
+WORKING_LIFE = ("employees", "public_servants", "smes", "managers", "it_staff", "jobseekers")
 SENIOR_AGE = 60
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
 _REACHABLE_KEPT = 4096  # per profile: offerings with prerequisites met ranked for that profile
@@ -41,6 +44,7 @@ class ProfileView:
     nearby: np.ndarray  # float32: 1 near home (their region), 0.5 online or unknown, W["away_from_home"] elsewhere
     mine: int = 0  # the audience bits of the groups the learner belongs to
     senior: bool = False  # retired, or 60 or older
+    placed: bool = False  # the learner's region is known (where they live or asked to attend)
     # per offering row: its prerequisites can be met (nothing completed)
     reachable: Memo[int, bool] = field(default_factory=lambda: Memo("reachable", _REACHABLE_KEPT))
 
@@ -121,14 +125,16 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
     rules = rule_out(f.facts, profile)
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
-    affinity = codes.spread_over(("affinity", mine, broad),
-                                 lambda rows: audience_affinity(f.audience_bits[rows], mine, broad))
+    adults = audience_bits(WORKING_LIFE) & ~mine if profile.is_minor() else 0
+    affinity = codes.spread_over(("affinity", mine, broad, adults),
+                                 lambda rows: audience_affinity(f.audience_bits[rows], mine, broad, adults))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats),
              _age_unshown(profile))
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
     senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
-    nearby = nearby_sessions(f, *profile.near_point(), profile.commutes_to())
-    return ProfileView(rules, affinity, certainty, nearby, mine, senior)
+    point = profile.near_point()
+    nearby = nearby_sessions(f, *point, profile.commutes_to())
+    return ProfileView(rules, affinity, certainty, nearby, mine, senior, bool(point[1]))
 
 
 def nearby_sessions(

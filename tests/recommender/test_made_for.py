@@ -79,6 +79,23 @@ def test_help_near_home_is_made_for_a_senior_or_a_beginner_not_for_everyone() ->
     assert "desk" not in ids(versed) or versed.items[ids(versed).index("desk")].score_breakdown["made_for"] == 0.0
 
 
+def test_help_near_home_needs_to_know_where_home_is() -> None:
+    desk = offering("desk", kind="advice", format="in_person", location={"country": "LU", "region": "Differdange"},
+                    competences=["2.1"], languages=["fr"], title="smartphone drop-in desk")
+    rec = small_recommender([desk, *_weak_courses("2.1")], max_items=3)
+
+    def made_for(residence: dict | None) -> float | None:
+        out = rec.recommend(event({"2.1": 1}, {"languages": ["fr", "en"], "status": "retired",
+                                               **({"residence": residence} if residence else {})}))
+        return out.items[ids(out).index("desk")].score_breakdown["made_for"] if "desk" in ids(out) else None
+
+    assert made_for({"country": "LU", "region": "Esch-sur-Alzette"}) == 1.0  # the same canton
+    assert made_for({"country": "LU", "region": "Ettelbruck"}) in (None, 0.0)  # another canton: not near
+    # a learner who may live anywhere in the country: one town's desk is no nearer to them than another's
+    assert made_for({"country": "LU"}) in (None, 0.0)
+    assert made_for(None) in (None, 0.0)
+
+
 def test_a_beginner_learns_online_before_travelling_beyond_their_region_and_near_home_before_online() -> None:
     def course(oid: str, **where: object) -> object:
         return offering(oid, competences=["2.1"], languages=["de"], title="tablet course for beginners", **where)
@@ -215,6 +232,19 @@ def test_services_not_made_for_the_learner_fill_at_most_one_place_no_course_is_l
         event({"4.2": 1}, EMPLOYEE))
     assert ids(out)[0] == "course" and len(ids(out)) == 2  # one guide beside the only course
     assert {s.offering_id for s in out.support} == {f"guide-{i}" for i in range(3)} - set(ids(out))
+
+
+def test_a_service_not_made_for_the_learner_comes_after_every_course_whatever_its_score() -> None:
+    # the guide is closer to the need than the courses (broad, above the learner, named for seniors): it still
+    # only holds a place no course is left for
+    guide = offering("guide", kind="guide", competences=["4.2"], title="privacy pages", audience=["youth"])
+    courses = [offering(f"course-{i}", competences=["4.2", "1.1", "3.1"], level_min=4, level_max=7,
+                        title=f"advanced course {i}", audience=["citizens", "seniors"]) for i in range(2)]
+    out = small_recommender([guide, *courses], max_items=3).recommend(
+        event({"4.2": 2}, {"languages": ["en"], "status": "student", "age": 16}))
+    scores = {i.offering_id: i.score for i in out.items}
+    assert ids(out) == ["course-0", "course-1", "guide"] or ids(out) == ["course-1", "course-0", "guide"]
+    assert scores["guide"] > max(scores["course-0"], scores["course-1"])
 
 
 def test_a_service_named_only_for_others_fills_no_place() -> None:
