@@ -224,11 +224,12 @@ REQUIREMENT_RULES: tuple[RequirementRule, ...] = (
 
 
 # Conditions of admission that no field of an assessment event shows and a counsellor checks: receiving
-# benefits, a diploma or years of schooling, work experience, passing a selection. A learner may not meet them, so
+# benefits, a diploma or years of schooling, work experience, passing a selection, a team the employer books
+# (no learner takes a session for "a team of ~8 employees" alone). A learner may not meet them, so
 # each makes an offering less certain for them (ranking's certainty), never ruled out.
 UNSHOWN_CONDITION = re.compile(
     r"\bbenefits?\b|\bdiploma\b|\bbac\b|secondary education|work experience|entry tests?|\binterviews?\b"
-    r"|\bselect(?:ion|ed)\b",
+    r"|\bselect(?:ion|ed)\b|\bteam of\b",
     re.I,
 )
 

@@ -125,6 +125,22 @@ def test_conditions_of_admission_the_profile_does_not_show_rank_an_offering_lowe
     assert known_age["b-open"] == scores["b-open"]
 
 
+def test_a_session_booked_for_a_team_is_less_certain_for_a_learner_than_one_they_join_alone() -> None:
+    rec = small_recommender([
+        offering("a-team", title="Crisis drill", competences=["4.1"], requirements=["team of ~8 employees"]),
+        offering("b-alone", title="Crisis drill", competences=["4.1"]),
+    ])
+    for learner in ({"languages": ["en"], "status": "employee"}, {"languages": ["en"], "status": "self-employed"}):
+        out = rec.recommend(event({"4.1": 1}, learner))
+        assert [i.offering_id for i in out.items] == ["b-alone", "a-team"]  # ties go by id
+        parts = {i.offering_id: i.score_breakdown["certainty"] for i in out.items}
+        assert parts["a-team"] < parts["b-alone"] == 0
+    # no employer to book it: ruled out, with the reason
+    out = rec.recommend(event({"4.1": 1}, {"languages": ["en"], "status": "jobseeker"}))
+    assert [i.offering_id for i in out.items] == ["b-alone"]
+    assert "a-team" in {r.offering_id for r in out.rejected}
+
+
 def test_a_senior_age_condition_is_met_by_a_retired_learner() -> None:
     rec = small_recommender([
         offering("a-for-60-plus", title="Tablet", competences=["1.1"], requirements=["aged 60+"]),
