@@ -256,9 +256,6 @@ def age_floor(off: Offering) -> int:
 _STATED_AGES = re.compile(
     r"\baged (\d{1,2})\s*(?:[-–]|to)\s*(\d{1,2})\b|\b(\d{1,2})\s*[-–]\s*(\d{1,2})[- ]year[- ]olds?\b", re.I)
 _STATED_FLOOR = re.compile(r"\baged (\d{1,2})\s*\+", re.I)
-# "for adults", "aimed at adults", "adult courses": an offering made for adults states adulthood as its age group
-# ("adult-education centres" is where it is taught, not whom for)
-_STATED_ADULTS = re.compile(r"\badults?\b(?![- ]education)", re.I)
 
 
 def stated_age_groups(off: Offering) -> list[str]:
@@ -266,7 +263,7 @@ def stated_age_groups(off: Offering) -> list[str]:
     its requirements do not, as requirement texts (``aged 8-12, stated in its description``)."""
     text = f"{off.title}\n{off.description}"
     lowered = text.lower()  # a plain test of what the patterns need is several times faster than they are, and
-    if not any(word in lowered for word in ("aged", "year-old", "year old", "adult")):  # most texts state no age
+    if "aged" not in lowered and "year-old" not in lowered and "year old" not in lowered:  # most texts state no age
         return []
     ranges = {(int(m.group(1)), int(m.group(2))) for req in off.requirements
               if (m := REQUIREMENT_RULES_BY_KIND["age_range"].pattern.search(req))}
@@ -282,8 +279,6 @@ def stated_age_groups(off: Offering) -> list[str]:
         if (low := int(m.group(1))) not in floors:
             floors.add(low)
             found.append(f"aged {low}+, stated in its description")
-    if ADULT_AGE not in floors and _STATED_ADULTS.search(text):
-        found.append(f"aged {ADULT_AGE}+, made for adults, stated in its description")
     return found
 
 
@@ -376,7 +371,9 @@ class OfferingFacts:
 
 
 FORMATS = ("online", "in_person", "blended")
-_FOR_ADULTS = re.compile(r"\b(?:for|aimed at|open to) adults\b", re.I)  # bounded: no backtracking on long text
+# made for adults: "for adults", "aimed at adults", "familiarises adults with", "Adult courses", "adult basic-skills
+# provision"; "adult-education centres" says where it is taught, not whom for (bounded: no backtracking)
+_FOR_ADULTS = re.compile(r"\badults?\b(?![- ]education)", re.I)
 # a training of teachers and educators: "for schools and educators", "for teachers", "teacher workshops"; the
 # youth an audience may also name is whom they teach
 _TRAINS_EDUCATORS = re.compile(
