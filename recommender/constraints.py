@@ -372,8 +372,9 @@ class OfferingFacts:
 
 FORMATS = ("online", "in_person", "blended")
 # made for adults: "for adults", "aimed at adults", "familiarises adults with", "Adult courses", "adult basic-skills
-# provision"; "adult-education centres" says where it is taught, not whom for (bounded: no backtracking)
-_FOR_ADULTS = re.compile(r"\badults?\b(?![- ]education)", re.I)
+# provision"; "adult-education centres" says where it is taught, not whom for, and "young adults" takes in some
+# minors (bounded: no backtracking)
+_FOR_ADULTS = re.compile(r"(?<!young )\badults?\b(?![- ]education)", re.I)
 # a training of teachers and educators: "for schools and educators", "for teachers", "teacher workshops"; the
 # youth an audience may also name is whom they teach
 _TRAINS_EDUCATORS = re.compile(
