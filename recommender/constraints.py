@@ -313,7 +313,9 @@ class OfferingFacts:
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
     national: np.ndarray  # index into ``countries`` of the public services it teaches to use, -1 none
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
-    for_adults: np.ndarray  # bool: its title or description says it is for adults, or that it trains educators
+    # bool: its title or description says it is for adults, or that it trains educators, or it teaches a country's
+    # online public services (administrative procedures, which adults carry out: parents act for a minor)
+    for_adults: np.ndarray
     grade: np.ndarray  # int8: the school grade its title or description says it is for, 0 none
     for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
     countries: list[str]
@@ -359,7 +361,8 @@ class OfferingFacts:
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
             national=np.array([where[s.country] if s else -1 for s in publics], dtype=np.int16),
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
-            for_adults=np.array([_for_adults(o) for o in offerings], dtype=bool),
+            for_adults=np.array([_for_adults(o) or pub is not None for o, pub in zip(offerings, publics, strict=True)],
+                                dtype=bool),
             grade=np.array([_school_grade(o) for o in offerings], dtype=np.int8),
             for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),
             countries=countries,
@@ -391,6 +394,16 @@ def _educators(o: Offering) -> bool:
 
 def _for_adults(o: Offering) -> bool:
     return bool(_FOR_ADULTS.search(f"{o.title}\n{o.description}")) or _educators(o)
+
+
+def _adults_only(o: Offering) -> str:
+    """Why an offering the ``adults`` rule rules out is for adults."""
+    if _educators(o):
+        return "trains teachers and educators"
+    if _for_adults(o):
+        return "for adults"
+    svc = load_places().public_services_of(o.provider, o.title)
+    return f"teaches {svc.name if svc else 'online public services'}, whose procedures adults carry out"
 
 
 def _school_grade(o: Offering) -> int:
@@ -557,8 +570,7 @@ RULES: dict[str, Rule] = {
     "adults": Rule(
         lambda f, p: p.is_minor(),
         lambda f, minor: f.for_adults if minor else None,
-        lambda o, p: f"{'trains teachers and educators' if _educators(o) else 'for adults'}; the learner is "
-        f"under {ADULT_AGE}",
+        lambda o, p: f"{_adults_only(o)}; the learner is under {ADULT_AGE}",
     ),
     "grade": Rule(
         lambda f, p: p.age,

@@ -103,6 +103,16 @@ def test_trainings_on_luxembourgs_online_public_services_are_for_its_residents()
     assert "residence" not in rules(offering("z", title="Filing taxes online"), lives("DE", "Saarland"))
 
 
+def test_trainings_on_online_public_services_are_for_adults_whose_procedures_they_are() -> None:
+    egov = offering("x", provider="dil", title="Help with MyGuichet.lu and free computer courses")
+    reason = rules(egov, lives("LU", status="student", age=15))["adults"]
+    assert reason == ("teaches Luxembourg's online public services (Guichet.lu), whose procedures adults carry out; "
+                      "the learner is under 18")
+    assert "adults" not in rules(egov, lives("LU", status="student"))  # age unknown: an adult
+    assert "adults" not in rules(egov, lives("LU", status="student", age=18))
+    assert "adults" not in rules(offering("y", title="Filing taxes online"), lives("LU", status="student", age=15))
+
+
 def test_an_offering_for_adults_is_not_for_a_known_minor_but_for_one_of_unknown_age() -> None:
     adults = offering("x", title="Internet safety sessions for adults")
     assert rules(adults, lives("LU", status="student", age=15))["adults"] == "for adults; the learner is under 18"
