@@ -94,6 +94,26 @@ class Scored:
     score: np.ndarray
     too_advanced: list[tuple[int, str]] = field(default_factory=list)
     made_for: np.ndarray | None = None  # (k,) bool: a service made for this learner (competes with the courses)
+    passes: _Passes | None = field(default=None, repr=False)  # what the greedy passes read (:func:`_passes`)
+
+
+class _Passes(NamedTuple):
+    """What every greedy pass over one :class:`Scored` reads, per row, computed once for all its passes (a
+    selection runs two to four)."""
+
+    by_score: np.ndarray  # positions, the best score first (stable)
+    step: np.ndarray  # (k, m) how far taking the row serves each gap: SERVED_STEP x quality where addressed
+    scale: np.ndarray  # (k,) W["diversity"] over the row's total value
+    skip: np.ndarray  # (k,) bool: a chapter whose scored whole competes instead (_stands_for_a_scored_whole)
+
+
+def _passes(s: Scored, f: CatalogFeatures) -> _Passes:
+    """``s.passes``, computed on first use."""
+    if s.passes is None:
+        s.passes = _Passes((-s.score).argsort(kind="stable"), SERVED_STEP * s.quality * s.addressed,
+                           W["diversity"] / np.maximum(s.value.sum(axis=1), 1e-9),
+                           np.array(_stands_for_a_scored_whole(s, f, s.rows), dtype=bool))
+    return s.passes
 
 
 class AdjustmentColumns:
@@ -449,7 +469,7 @@ def _at_most_services(
 
 def _pick(s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], allowed: np.ndarray) -> list[int]:
     """Positions (into ``s``) the greedy pass picks among the ``allowed`` ones, best first."""
-    best = (-s.score).argsort(kind="stable")
+    best = _passes(s, f).by_score
     best = best[allowed[best]]
     if len(best) == 0:
         return []
@@ -475,18 +495,17 @@ def _greedy(
     s: Scored, f: CatalogFeatures, k: int, feasible: Callable[[int], bool], pool: np.ndarray
 ) -> list[int]:
     """Positions (into ``s``) picked from ``pool`` in turn: the best score less the diversity penalty."""
-    value, rows = s.value[pool], s.rows[pool]
-    step = SERVED_STEP * s.quality[pool] * s.addressed[pool]
+    passes = _passes(s, f)
+    value, step, scale = s.value[pool], passes.step[pool], passes.scale[pool]
     score = s.score[pool]  # -inf once taken or excluded (a copy: pool is an index)
     penalty = np.zeros(len(pool))  # DIVERSITY x the share of its value on gaps already served
     served = np.zeros(len(s.gaps))
-    scale = W["diversity"] / np.maximum(value.sum(axis=1), 1e-9)
-    row_list = rows.tolist()
-    pos = {row: i for i, row in enumerate(row_list)}
-    skip = _stands_for_a_scored_whole(s, f, rows)
+    left = np.empty(len(pool))  # score less penalty (written in place: these arrays are a few dozen long)
+    row_list, skip = s.rows[pool].tolist(), passes.skip[pool].tolist()
+    pos: dict[int, int] | None = None  # row -> position in pool, once a pick has related offerings
     chosen: list[int] = []
     while len(chosen) < k:
-        i = int((score - penalty).argmax())
+        i = int(np.subtract(score, penalty, out=left).argmax())
         if score[i] == -np.inf:
             break
         score[i] = -np.inf
@@ -495,10 +514,12 @@ def _greedy(
             continue
         family = f.related[row]
         if len(family):
+            pos = pos if pos is not None else {r: j for j, r in enumerate(row_list)}
             score[[pos[r] for r in family.tolist() if r in pos]] = -np.inf
-        served = np.minimum(1.0, served + step[i])
-        penalty = scale * (value @ served)
         chosen.append(i)
+        if len(chosen) < k:  # the penalty for the next pick
+            np.minimum(np.add(served, step[i], out=served), 1.0, out=served)
+            np.multiply(scale, value.dot(served), out=penalty)
     return cast(list[int], pool[chosen].tolist())
 
 
