@@ -21,7 +21,7 @@ from recommender.catalog import Catalog
 from recommender.constraints import LearnerProfile
 from recommender.explain import about, gap_text, rivals, routes, why
 from recommender.features import CatalogFeatures
-from recommender.funding import funding_for
+from recommender.funding import funding_for, is_sme_staff
 from recommender.gaps import compute_gaps
 from recommender.kinds import kind_of
 from recommender.memo import Memo
@@ -131,6 +131,10 @@ class Recommender:
         # per catalogue version: what an item says of an offering whoever the learner (its fields and levels
         # sentence)
         self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
+        # per catalogue version: an offering's funding hints per what funding_for reads of the learner (their
+        # status, whether they visibly work in an SME), as plain values the validation turns into new models
+        self._funding: Memo[tuple[str, str | None, bool], tuple[dict[str, str], ...]] = Memo(
+            "funding_hints", _CARDS_KEPT)
         self._adjustment_columns: AdjustmentColumns | None = None  # of the adjustments last passed
 
     def features(self) -> CatalogFeatures:
@@ -146,6 +150,7 @@ class Recommender:
             self._codes = FactCodes.build(self._features)
             self._views.clear()
             self._cards.clear()
+            self._funding.clear()
             self._weighed = weights.VERSION[0]
             if self.on_built is not None:
                 self.on_built()
@@ -300,14 +305,16 @@ class Recommender:
         attend in-person sessions, as they wrote it ("" if they did not)."""
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
-        funding = funding_for(off, profile, self.funding)
+        funding = self._funding.get(
+            (off.id, profile.status, is_sme_staff(profile)),
+            lambda: tuple(hint.model_dump() for hint in funding_for(off, profile, self.funding)))
         return fields | {
             "score": cand.score,
             "addresses": [gaps[j].competence for j in cand.gaps],
             "why": why(cand, about_it, rival, texts, self.catalog,
                        rival is not None and self._recommends_first(rival, cand), route, asked_place),
             "score_breakdown": dict(zip(PARTS, cand.parts, strict=True)),
-            "funding": funding,  # copied by validation
+            "funding": list(funding),  # made models by validation
         }
 
     def _opens(self, way_in: str, then: str) -> bool:
