@@ -323,7 +323,7 @@ def _through_gates(
     opened, gates = opened[allowed], gates[allowed]
     order = np.lexsort((-score[opened], gates))  # per step, the best offering it opens first
     opened, gates = opened[order], gates[order]
-    first = np.r_[True, gates[1:] != gates[:-1]] if len(gates) else np.zeros(0, bool)
+    first = np.concatenate(([True], gates[1:] != gates[:-1])) if len(gates) else np.zeros(0, bool)
     opened, gates = opened[first], gates[first]
     if not len(opened):
         return rows, *arrays
@@ -334,9 +334,10 @@ def _through_gates(
     at = np.minimum(rows.searchsorted(gates), len(rows) - 1)
     scored = rows[at] == gates
     better = scored & (new_score > score[at])
-    for arr, new in ((value, value[opened]), (quality, quality[opened]), (addressed, addressed[opened]),
-                     (parts, new_parts), (score, new_score)):
-        arr[at[better]] = new[better]
+    if better.any():
+        for arr, new in ((value, value[opened]), (quality, quality[opened]), (addressed, addressed[opened]),
+                         (parts, new_parts), (score, new_score)):
+            arr[at[better]] = new[better]
     add = ~scored
     if not add.any():
         return rows, value, quality, addressed, parts, score
