@@ -254,9 +254,9 @@ class Recommender:
         have = set(completed)
 
         def feasible(row: int) -> bool:
-            off = self.catalog.offerings[f.ids[row]]
-            if not off.prerequisites:
+            if row not in f.needs_first:
                 return True
+            off = self.catalog.offerings[f.ids[row]]
             if have:
                 return resolve(off, self.catalog, is_allowed, have) is not None
             return view.reachable.get(row, lambda: resolve(off, self.catalog, is_allowed, have) is not None)

@@ -85,6 +85,7 @@ class CatalogFeatures:
     gate: np.ndarray  # (n,) row of the admission step (kind ``admits``) row i requires first, or -1
     way_in: np.ndarray  # (n,) bool: row i is the admission step of some offering (some row's ``gate``)
     prereq_steps: np.ndarray  # (n,) fewest offerings to take before row i (its prerequisites, transitively)
+    needs_first: frozenset[int]  # the rows of the offerings that name prerequisites
     recommended_first: list[tuple[int, ...]]  # rows of the offerings its requirements in words name ("... recommended")
     recommends_first: frozenset[int]  # the rows whose requirements recommend another offering first
     audience_bits: np.ndarray  # (n,) int64, one bit per audience tag (AUDIENCE_BITS)
@@ -138,6 +139,7 @@ class CatalogFeatures:
             wholes=(wholes := [i for i, d in enumerate(desc_rows) if len(d)]),
             whole_family=WholeFamilies.of(wholes, desc_rows),
             prereq_steps=_prereq_steps(offs, row) + np.array([len(n) for n in named], dtype=float),
+            needs_first=frozenset(i for i, o in enumerate(offs) if o.prerequisites),
             recommended_first=(first := _recommended_first(offs, row, named)),
             recommends_first=frozenset(i for i, rows in enumerate(first) if rows),
             audience_bits=np.array([audience_bits(_audience(o)) for o in offs], dtype=np.int64),
