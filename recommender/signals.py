@@ -136,7 +136,10 @@ def profile_similarity(f: CatalogFeatures, sim: np.ndarray, cols: np.ndarray, pr
     Computed from the offerings' similarities to the gaps' descriptors (``sim``, rows x gaps) and the
     descriptors' Gram matrix (no model call).
     """
-    norm = float(np.sqrt(pri @ f.gram[cols][:, cols] @ pri)) or 1.0
+    # the gaps' Gram matrix, gathered by take (several times faster than fancy indexing on the second axis), in
+    # the column-major layout that indexing gives, so the products sum in the same order
+    gram = f.gram.T.take(cols, axis=0).take(cols, axis=1).T
+    norm = float(np.sqrt(pri @ gram @ pri)) or 1.0
     return np.asarray((sim @ pri) / norm)
 
 
