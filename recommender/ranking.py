@@ -112,7 +112,7 @@ def _passes(s: Scored, f: CatalogFeatures) -> _Passes:
     if s.passes is None:
         s.passes = _Passes((-s.score).argsort(kind="stable"), SERVED_STEP * s.quality * s.addressed,
                            W["diversity"] / np.maximum(s.value.sum(axis=1), 1e-9),
-                           np.array(_stands_for_a_scored_whole(s, f, s.rows), dtype=bool))
+                           _stands_for_a_scored_whole(s, f))
     return s.passes
 
 
@@ -536,14 +536,14 @@ def _greedy(
     return cast(list[int], pool[chosen].tolist())
 
 
-def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures, rows: np.ndarray) -> list[bool]:
-    """Per row, whether it is a chapter taken only after its siblings whose whole is scored too (the whole
+def _stands_for_a_scored_whole(s: Scored, f: CatalogFeatures) -> np.ndarray:
+    """Per scored row, whether it is a chapter taken only after its siblings whose whole is scored too (the whole
     competes instead)."""
-    whole = f.stands_for[rows]
+    whole = f.stands_for[s.rows]
     if not (whole >= 0).any():
-        return [False] * len(rows)
+        return np.zeros(len(s.rows), dtype=bool)
     at = np.minimum(s.rows.searchsorted(whole), len(s.rows) - 1)  # s.rows is sorted
-    return cast(list[bool], (s.rows[at] == whole).tolist())
+    return np.asarray(s.rows[at] == whole)
 
 
 def support(s: Scored, f: CatalogFeatures, chosen: list[Candidate], k: int) -> list[tuple[str, tuple[int, ...]]]:
