@@ -50,7 +50,7 @@ def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int, adults: int =
     anyone or made for a broad group the learner is in (employees); ``W["public_for_others"]`` when open to the public
     but also named for groups the learner is not in, and for none they are in (made for others, though anyone
     may come); -0.5 when only for others, and when named for one of the ``adults`` groups and for none of the
-    learner's (a minor: the public beside people in work is adults)."""
+    learner's (a minor: the public beside people in work or retired is adults)."""
     specific = mine & ~broad
     open_, others = W["open_to_all"], W["only_for_others"]
     public = np.where((aud_bits & ~broad & ~mine) != 0, W["public_for_others"], open_)

@@ -26,9 +26,9 @@ from schemas.framework import Framework
 
 OPEN_AUDIENCE = "citizens"  # the general public: open to everyone
 BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner (but others are not in them)
-# people in work or looking for it: a known minor is at school, so an offering named for them (and for no group
-# of the minor's) is made for adults, even when the public may come too
-WORKING_LIFE = ("employees", "public_servants", "smes", "managers", "it_staff", "jobseekers")
+# people in work or looking for it, and people past it: a known minor is at school, so an offering named for them
+# (and for no group of the minor's) is made for adults, even when the public may come too
+ADULT_LIFE = ("employees", "public_servants", "smes", "managers", "it_staff", "jobseekers", "seniors")
 SENIOR_AGE = 60
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
 _REACHABLE_KEPT = 4096  # per profile: offerings with prerequisites met ranked for that profile
@@ -125,7 +125,7 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
     rules = rule_out(f.facts, profile)
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
-    adults = audience_bits(WORKING_LIFE) & ~mine if profile.is_minor() else 0
+    adults = audience_bits(ADULT_LIFE) & ~mine if profile.is_minor() else 0
     affinity = codes.spread_over(("affinity", mine, broad, adults),
                                  lambda rows: audience_affinity(f.audience_bits[rows], mine, broad, adults))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats),

@@ -91,18 +91,18 @@ def test_an_offering_named_for_other_groups_ranks_below_one_for_everyone() -> No
     assert ids(rec, event({"4.2": 1}, retired)) == ["aimed-at-seniors", "for-all"]
 
 
-def test_an_offering_for_people_in_work_is_for_adults_even_when_the_public_may_come() -> None:
+def test_an_offering_for_people_in_work_or_past_it_is_for_adults_even_when_the_public_may_come() -> None:
     rec = small_recommender([
         offering("for-the-workforce", title="Privacy", audience=["employees", "smes", "citizens"]),
         offering("aimed-at-seniors", title="Privacy", audience=["citizens", "seniors"]),
         offering("for-all", title="Privacy", audience=["citizens"]),
+        offering("for-youth", title="Privacy", audience=["youth"]),
     ])
     pupil = rec.recommend(event({"4.2": 1}, {"languages": ["en"], "status": "student", "age": 15}))
     audience = {i.offering_id: i.score_breakdown["audience"] for i in pupil.items}
-    assert [i.offering_id for i in pupil.items] == ["for-all", "aimed-at-seniors", "for-the-workforce"]
-    assert audience["for-the-workforce"] < audience["aimed-at-seniors"] < audience["for-all"]
-    # the same student of unknown age is not known to be at school rather than at work: the two named for
-    # others weigh the same
+    assert [i.offering_id for i in pupil.items][:2] == ["for-youth", "for-all"]
+    assert audience["for-the-workforce"] == audience["aimed-at-seniors"] < 0 < audience["for-all"]
+    # the same student of unknown age is not known to be at school: named for others, though the public may come
     student = rec.recommend(event({"4.2": 1}, {"languages": ["en"], "status": "student"}))
     audience = {i.offering_id: i.score_breakdown["audience"] for i in student.items}
     assert audience["for-the-workforce"] == audience["aimed-at-seniors"] < audience["for-all"]
