@@ -23,7 +23,7 @@ import numpy as np
 from recommender.gaps import digcomp_levels
 from recommender.kinds import kind_of
 from recommender.memo import Memo, read_only
-from recommender.places import DEFAULT_HOME, load_places
+from recommender.places import DEFAULT_HOME, LocalPart, load_places
 from schemas.assessment import AssessmentCompleted
 from schemas.framework import load_framework
 from schemas.offering import Offering
@@ -56,6 +56,7 @@ class LearnerProfile:
     role: str | None = None
     country: str = DEFAULT_HOME  # where the learner lives
     region: str | None = None  # the region they live in, folded, aliases resolved (places.Places.region)
+    region_given: str | None = None  # ... as the event gives it (for reasons)
     reach: frozenset[str] = frozenset({DEFAULT_HOME})  # countries whose in-person sessions they can attend
     # where they asked to attend in-person sessions (``preferences.location``) as (country, folded region); None:
     # not stated (near home is near their residence)
@@ -99,6 +100,7 @@ class LearnerProfile:
             role=role,
             country=country,
             region=places.region(country, region),
+            region_given=region,
             reach=reach,
             wants=wants,
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
@@ -312,6 +314,8 @@ class OfferingFacts:
     sites: list[tuple[str, str | None]]  # (country, region) of the in-person and blended sessions
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
     national: np.ndarray  # index into ``countries`` of the public services it teaches to use, -1 none
+    local: np.ndarray  # index into ``locals`` of the part of a country whose residents alone it is for, -1 none
+    locals: list[LocalPart]
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
     # bool: its title or description says it is for adults, or that it trains educators, or it teaches a country's
     # online public services (administrative procedures, which adults carry out: parents act for a minor)
@@ -339,6 +343,9 @@ class OfferingFacts:
         sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
                  for o in offerings]
         publics = [places.public_services_of(o.provider, o.title) for o in offerings]
+        parts = [places.local_part_of(o.location.country if o.location else None, f"{o.title}. {o.description}")
+                 for o in offerings]
+        local = sorted({p for p in parts if p}, key=lambda p: (p.country, p.name))
         countries = sorted({c for c in sites if c} | {s.country for s in (*schemes, *publics) if s})
         regions = [(o.location.country, o.location.region) if c and o.location else None
                    for o, c in zip(offerings, sites, strict=True)]
@@ -360,6 +367,8 @@ class OfferingFacts:
             sites=distinct,
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
             national=np.array([where[s.country] if s else -1 for s in publics], dtype=np.int16),
+            local=np.array([local.index(p) if p else -1 for p in parts], dtype=np.int16),
+            locals=local,
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
             for_adults=np.array([_for_adults(o) or pub is not None for o, pub in zip(offerings, publics, strict=True)],
                                 dtype=bool),
@@ -473,6 +482,24 @@ def _of_another_country(column: np.ndarray, countries: list[str], country: str |
     return np.asarray((column >= 0) & (column != mine))
 
 
+def _local_rejects(f: OfferingFacts, home: tuple[str, str | None]) -> np.ndarray | None:
+    """Local schemes for the residents of a part of a country the learner is known not to live in."""
+    if not f.locals:
+        return None
+    places = load_places()
+    out = np.array([places.lives_in(part, *home) is False for part in f.locals] + [False])
+    return np.asarray(out[f.local])
+
+
+def _local_reason(o: Offering, p: LearnerProfile) -> str:
+    places = load_places()
+    part = places.local_part_of(o.location.country if o.location else None, f"{o.title}. {o.description}")
+    if part is None:
+        return "a local scheme for residents elsewhere"
+    home = f"{p.region_given} ({p.country})" if p.region_given and p.country == part.country else p.country
+    return f"for residents of the {part.name} of {part.country} only; the learner lives in {home}"
+
+
 def _registration_rejects(f: OfferingFacts, reading: tuple[bool, str]) -> np.ndarray | None:
     jobseeker, country = reading
     return _of_another_country(f.scheme, f.countries, country if jobseeker else None)
@@ -578,6 +605,7 @@ RULES: dict[str, Rule] = {
         lambda o, p: f"for pupils of grade {_school_grade(o)} (aged about {_school_grade(o) + GRADE_AGE}); "
         f"the learner is {p.age}",
     ),
+    "local": Rule(lambda f, p: (p.country, p.region), _local_rejects, _local_reason),
     "registration": Rule(
         lambda f, p: (p.status == "jobseeker", p.country), _registration_rejects, _registration_reason,
     ),

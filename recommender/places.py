@@ -5,6 +5,7 @@ code)."""
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
@@ -32,6 +33,29 @@ class NationalService:
 
 
 @dataclass(frozen=True)
+class LocalPart:
+    """A part of a country that offerings name as where their people live (the north of Luxembourg): the words
+    that name it, and the cantons it is made of (folded)."""
+
+    country: str
+    name: str
+    cantons: frozenset[str]
+    pattern: re.Pattern[str]  # the text of an offering for the residents of this part
+
+
+def _local_pattern(words: list[str], country_words: list[str]) -> re.Pattern[str]:
+    """'residents of the north', 'people living in the Minett', 'northern (Luxembourg) communes'."""
+    part = "|".join(re.escape(w) for w in words)
+    country = "|".join(re.escape(w) for w in country_words)
+    people = r"(?:residents?|inhabitants?|people|communes|municipalities|villages|towns)"
+    return re.compile(
+        rf"\b{people}\s+(?:living\s+)?(?:of|in|from)\s+(?:the\s+)?(?:{part})\b"
+        rf"|\b(?:{part})\s+(?:(?:{country})\s+)?(?:communes|municipalities|villages|towns)\b",
+        re.I,
+    )
+
+
+@dataclass(frozen=True)
 class Places:
     """The reachability table and the employment services."""
 
@@ -43,6 +67,19 @@ class Places:
     public: dict[str, NationalService] = field(default_factory=dict)  # country -> its online public services
     # (country of one_area, folded commune or canton) -> folded canton
     canton: dict[tuple[str, str], str] = field(default_factory=dict)
+    local_parts: tuple[LocalPart, ...] = ()
+
+    def local_part_of(self, country: str | None, text: str) -> LocalPart | None:
+        """The part of ``country`` whose residents alone an offering's text says it is for, if it says so."""
+        return next((p for p in self.local_parts if p.country == country and p.pattern.search(text)), None)
+
+    def lives_in(self, part: LocalPart, country: str, region: str | None) -> bool | None:
+        """Whether a learner living in ``country`` / ``region`` lives in ``part``; None when their home within
+        the country is unknown (no region, or one this table does not place)."""
+        if country != part.country:
+            return False
+        canton = self.canton.get((country, self.region(country, region) or ""))
+        return None if canton is None else canton in part.cantons
 
     def region(self, country: str, region: str | None) -> str | None:
         """The folded name of a region, an alias resolved (``"Arlon"`` is the Province de Luxembourg)."""
@@ -127,7 +164,13 @@ def load_places() -> Places:
             for place in (name, *communes):
                 canton[(country, _fold(place))] = _fold(name)
     services, public = _national(raw["employment_services"]), _national(raw.get("public_services", {}))
-    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public, canton)
+    parts = tuple(
+        LocalPart(country, name, frozenset(_fold(c) for c in part["cantons"]),
+                  _local_pattern(part["words"], table.get("country_words", [])))
+        for country, table in raw.get("local_parts", {}).items() if country != "note"
+        for name, part in table.items() if name != "country_words"
+    )
+    return Places(also, services, frozenset(areas.get("one_area", [])), names, contains, public, canton, parts)
 
 
 def _national(section: dict[str, Any]) -> dict[str, NationalService]:

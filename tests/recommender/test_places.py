@@ -200,3 +200,23 @@ def test_a_training_for_it_staff_needs_a_learner_in_work_whose_target_is_an_it_j
     assert "audience" in rules(it, lives("LU", role="office-administrator"))
     assert "audience" not in rules(it, lives("LU", role="cloud-devops-engineer", works_in_it=True))
     assert "audience" in rules(it, lives("LU", status="jobseeker", role="cloud-devops-engineer", works_in_it=True))
+
+
+def test_a_local_scheme_for_residents_of_the_north_is_for_them_and_for_learners_whose_commune_is_unknown() -> None:
+    local = held_in("LU", title="Tablets and individual support for older people in northern communes",
+                    description="Coaching for elderly residents of northern Luxembourg municipalities.")
+
+    def at(residence: dict[str, str] | None) -> dict[str, str]:
+        learner = {"languages": ["lb"], "status": "retired", **({"residence": residence} if residence else {})}
+        return rules(local, LearnerProfile.from_event(event({"2.1": 1}, learner)))
+
+    assert at({"country": "LU", "region": "Differdange"})["local"] == (
+        "for residents of the north of LU only; the learner lives in Differdange (LU)")
+    assert "local" in at({"country": "BE", "region": "Arlon"})  # reaches Luxembourg, but does not live there
+    for home in ({"country": "LU", "region": "Clervaux"}, {"country": "LU", "region": "Ettelbruck"},
+                 {"country": "LU"}, None, {"country": "LU", "region": "a hamlet nobody knows"}):
+        assert "local" not in at(home), home
+    # naming a part of the country as where the sessions are is no rule on who may come
+    held = held_in("LU", title="Computer courses", description="Courses held in the north of Luxembourg.")
+    assert "local" not in rules(held, LearnerProfile.from_event(
+        event({"2.1": 1}, {"residence": {"country": "LU", "region": "Differdange"}})))
