@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
-DEV_FLOOR, OWN_FLOOR = 0.826, 0.809  # own: 74 cases since j55-j74 (judged blind, never tuned on) joined
+DEV_FLOOR, OWN_FLOOR = 0.826, 0.799  # own: 94 cases since j75-j94 (judged blind, never tuned on) joined
 SERVICE_SHARE_AT_MOST = 0.10
 
 
