@@ -361,7 +361,8 @@ class OfferingFacts:
             free=np.array([-1 if o.cost.free is None else int(o.cost.free) for o in offerings], dtype=np.int8),
             format=np.array([FORMATS.index(o.format) if o.format else -1 for o in offerings], dtype=np.int8),
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
-            audience_bits=np.array([_restricted_bits(o.audience) for o in offerings], dtype=np.int64),
+            audience_bits=np.array([0 if says_open_to_all(o) else _restricted_bits(o.audience) for o in offerings],
+                                   dtype=np.int64),
             place=np.array([where.get(c, -1) if c else -1 for c in sites], dtype=np.int16),
             site=np.array([site_of[r] if r else -1 for r in regions], dtype=np.int32),
             sites=distinct,
@@ -428,6 +429,16 @@ def _grade_rejects(f: OfferingFacts, age: int | None) -> np.ndarray | None:
     low, high = f.grade + GRADE_AGE - GRADE_SLACK, f.grade + GRADE_AGE + 1 + GRADE_SLACK
     return (f.grade > 0) & ((age < low) | (age > high))
 _AUDIENCE_BIT = {tag: 1 << i for i, tag in enumerate(AUDIENCE_RULES)}
+
+
+# a text that says anyone may come ("workshops open to everyone", "open to anyone without prior knowledge"): its
+# audience tags name whom it serves best, not who may come
+_OPEN_TO_ALL = re.compile(r"\bopen to (?:everyone|everybody|anyone|all\b|the (?:general )?public)", re.I)
+
+
+def says_open_to_all(o: Offering) -> bool:
+    """Whether an offering's title or description says anyone may come."""
+    return bool(_OPEN_TO_ALL.search(f"{o.title}\n{o.description}"))
 
 
 def _restricted_bits(audience: Iterable[str]) -> int:

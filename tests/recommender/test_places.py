@@ -172,6 +172,17 @@ def test_a_programme_for_refugees_and_jobseekers_is_for_those_not_in_work_school
     assert "audience" not in rules(offering("y", audience=["refugees", "citizens"]), lives("LU", status=status))
 
 
+def test_audience_tags_restrict_no_one_when_the_text_says_anyone_may_come() -> None:
+    tags = {"audience": ["jobseekers", "refugees", "seniors"]}
+    closed = offering("x", description="Repair workshops where participants learn hardware maintenance.", **tags)
+    open_ = offering("y", description="Afternoon repair workshops open to everyone, where participants learn "
+                     "hardware maintenance.", **tags)
+    employee = lives("LU", status="employee")
+    assert rules(closed, employee)["audience"] == "reserved for jobseekers, refugees, seniors, which the learner " \
+        "visibly is not"
+    assert "audience" not in rules(open_, employee)
+
+
 def test_a_coding_skill_an_offering_requires_rules_out_learners_assessed_below_it() -> None:
     basic = offering("x", requirements=["skill: basic Python programming"])  # DigComp 3.4 at level 2
     solid = offering("y", requirements=["skill: solid TypeScript"])  # level 4
