@@ -2,8 +2,8 @@
 
 - :func:`coordinate_ascent` moves one weight at a time (times 0, 1/2, 3/4, 4/3 or 2), keeping a move only when
   it raises the objective (mean nDCG@5 less a penalty per violation and for services above 10% of the top
-  fives) by more than ``MIN_GAIN``: a small,
-  inspectable learner whose result is one table.
+  fives) by more than ``MIN_GAIN`` and beyond the noise of the fitting cases (``NOISE_Z`` standard errors of the
+  per-case differences): a small, inspectable learner whose result is one table.
 - :func:`cross_validate` splits the cases into K folds; weights are fitted on K-1 and scored on the held-out
   fold, so the figure says how the method does on learners it was not fitted on.
 - :func:`choose` ships the fitted weights only if fitting beats the hand-set prior (``weights.prior``) on held-out
@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import math
+import statistics
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -27,7 +29,10 @@ logger = logging.getLogger(__name__)
 
 STEPS = (0.0, 0.5, 0.75, 4 / 3, 2.0)
 ROUNDS = 2
-MIN_GAIN = 0.002  # a move must buy at least this much nDCG@5 on the fitting cases
+MIN_GAIN = 0.002  # a move must buy at least this much nDCG@5 on the fitting cases ...
+# ... and more than this many standard errors of its per-case differences: a gain a few cases make by chance is
+# noise, which the held-out folds then pay for (1.96: the 95% that `upskill eval --against` calls beyond noise)
+NOISE_Z = 1.96
 VIOLATION_COST = 0.02  # ... and every violation in a top 10 costs this much of it
 MAX_SERVICE_SHARE = 0.10  # services (not training) in the top fives: at most this share ...
 SERVICE_COST = 1.0  # ... each point of share above it costs this much nDCG@5 (a cap, not a trade)
@@ -58,7 +63,8 @@ def coordinate_ascent(
     """Weights fitted on ``cases`` from ``start``, moving only the ``free`` ones; leaves ``start`` in use."""
     current = dict(start)
     weights.use(current)
-    best = objective(measure(cases), len(cases))
+    scored = measure(cases)
+    best = objective(scored, len(cases))
     for _ in range(rounds):
         moved = False
         for name in free:
@@ -66,16 +72,23 @@ def coordinate_ascent(
             for step in STEPS:
                 trial = {**current, name: base * step}
                 weights.use(trial)
-                got = objective(measure(cases), len(cases))
+                tried = measure(cases)
+                got = objective(tried, len(cases))
                 if progress:
                     progress()
-                if got > best + MIN_GAIN:
-                    best, current, moved = got, trial, True
+                if got > best + max(MIN_GAIN, NOISE_Z * standard_error(scored, tried)):
+                    best, current, moved, scored = got, trial, True, tried
             weights.use(current)
         if not moved:
             break
     weights.use(start)
     return current
+
+
+def standard_error(before: Score, after: Score) -> float:
+    """The standard error of the mean per-case change of nDCG@5 from ``before`` to ``after`` (paired)."""
+    diffs = [after.per_case[c] - v for c, v in before.per_case.items() if c in after.per_case]
+    return statistics.stdev(diffs) / math.sqrt(len(diffs)) if len(diffs) > 1 else 0.0
 
 
 def folds(cases: Sequence[JudgedCase], k: int) -> list[list[JudgedCase]]:
