@@ -44,12 +44,13 @@ class LocalPart:
 
 
 def _local_pattern(words: list[str], country_words: list[str]) -> re.Pattern[str]:
-    """'residents of the north', 'people living in the Minett', 'northern (Luxembourg) communes'."""
+    """'residents of the north', 'communes in the Minett', 'northern (Luxembourg) communes' (not where sessions
+    are held: 'courses held in the north' admits anyone who comes)."""
     part = "|".join(re.escape(w) for w in words)
     country = "|".join(re.escape(w) for w in country_words)
-    people = r"(?:residents?|inhabitants?|people|communes|municipalities|villages|towns)"
+    people = r"(?:residents?|inhabitants?|communes|municipalities|villages|towns)"
     return re.compile(
-        rf"\b{people}\s+(?:living\s+)?(?:of|in|from)\s+(?:the\s+)?(?:{part})\b"
+        rf"\b{people}\s+(?:of|in)\s+(?:the\s+)?(?:{part})\b"
         rf"|\b(?:{part})\s+(?:(?:{country})\s+)?(?:communes|municipalities|villages|towns)\b",
         re.I,
     )

@@ -227,6 +227,9 @@ def test_a_local_scheme_for_residents_of_the_north_is_for_them_and_for_learners_
     for home in ({"country": "LU", "region": "Clervaux"}, {"country": "LU", "region": "Ettelbruck"},
                  {"country": "LU"}, None, {"country": "LU", "region": "a hamlet nobody knows"}):
         assert "local" not in at(home), home
+    south = held_in("LU", title="Smartphone help", description="Drop-in help for the residents of the Minett.")
+    assert "local" in rules(south, LearnerProfile.from_event(
+        event({"2.1": 1}, {"residence": {"country": "LU", "region": "Clervaux"}})))
     # naming a part of the country as where the sessions are is no rule on who may come
     held = held_in("LU", title="Computer courses", description="Courses held in the north of Luxembourg.")
     assert "local" not in rules(held, LearnerProfile.from_event(
