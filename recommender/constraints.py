@@ -343,8 +343,7 @@ class OfferingFacts:
         sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
                  for o in offerings]
         publics = [places.public_services_of(o.provider, o.title) for o in offerings]
-        parts = [places.local_part_of(o.location.country if o.location else None, f"{o.title}. {o.description}")
-                 for o in offerings]
+        parts = [local_part(o) for o in offerings]
         local = sorted({p for p in parts if p}, key=lambda p: (p.country, p.name))
         countries = sorted({c for c in sites if c} | {s.country for s in (*schemes, *publics) if s})
         regions = [(o.location.country, o.location.region) if c and o.location else None
@@ -502,9 +501,13 @@ def _local_rejects(f: OfferingFacts, home: tuple[str, str | None]) -> np.ndarray
     return np.asarray(out[f.local])
 
 
+def local_part(o: Offering) -> LocalPart | None:
+    """The part of its country whose residents alone an offering's title or description says it is for."""
+    return load_places().local_part_of(o.location.country if o.location else None, f"{o.title}. {o.description}")
+
+
 def _local_reason(o: Offering, p: LearnerProfile) -> str:
-    places = load_places()
-    part = places.local_part_of(o.location.country if o.location else None, f"{o.title}. {o.description}")
+    part = local_part(o)
     if part is None:
         return "a local scheme for residents elsewhere"
     home = f"{p.region_given} ({p.country})" if p.region_given and p.country == part.country else p.country
