@@ -33,6 +33,7 @@ ADULT_AGE = 18
 _IN_WORK = (None, "employee", "self-employed")
 _LEAD_WORDS = ("owner", "manager")  # in a target role's id, title or audience: leads an organisation
 _TRAINER_WORDS = ("trainer", "teacher", "multiplier")  # ... trains others
+_DIGITAL_CAREER_WORDS = ("career changer", "it staff")  # in a target role's audience: a digital occupation
 # Statuses that show the learner is an adult with no employer (a requirement on an employer cannot be met).
 _NO_EMPLOYER = frozenset({"jobseeker", "retired", "student"})
 _MASK_BYTES = 16 << 20  # the rule masks kept per catalogue version: 160 at 100k offerings
@@ -64,6 +65,7 @@ class LearnerProfile:
     leads_organisation: bool = False  # an SME owner or manager (by status or target role)
     trains_others: bool = False  # their target role says they train others
     works_in_it: bool = False  # their target role is an IT staff job
+    other_job: bool = False  # their target role is a job that is no digital occupation (a bank client advisor)
     # their assessed Programming (3.4) level, capped at the highest level a stated skill asks for (so learners
     # past it share one profile); None: not assessed
     programming: int | None = None
@@ -76,10 +78,11 @@ class LearnerProfile:
         residence = event.learner.residence
         country, region = (residence.country, residence.region) if residence else (home, None)
         role = event.target.role if event.target else None
-        words = ""
+        words, other_job = "", False
         if role:
             found = load_framework().role(role)
             words = f"{found.id} {found.title} {found.audience}".lower()
+            other_job = not any(w in found.audience.lower() for w in _DIGITAL_CAREER_WORDS)
         langs = set(event.learner.languages)
         if prefs and prefs.languages:
             pref_langs = {lang.lower() for lang in prefs.languages}
@@ -106,6 +109,7 @@ class LearnerProfile:
             leads_organisation=event.learner.status == "self-employed" or any(w in words for w in _LEAD_WORDS),
             trains_others=any(w in words for w in _TRAINER_WORDS),
             works_in_it="it staff" in words,
+            other_job=other_job,
             programming=_programming(event),
         )
 
@@ -314,6 +318,7 @@ class OfferingFacts:
     sites: list[tuple[str, str | None]]  # (country, region) of the in-person and blended sessions
     scheme: np.ndarray  # index into ``countries`` of the employment service whose programme it is, -1 none
     national: np.ndarray  # index into ``countries`` of the public services it teaches to use, -1 none
+    integration: np.ndarray  # index into ``countries`` of the country whose integration scheme it is, -1 none
     local: np.ndarray  # index into ``locals`` of the part of a country whose residents alone it is for, -1 none
     locals: list[LocalPart]
     multiplier: np.ndarray  # bool: a training for trainers (audience ``trainers``)
@@ -322,6 +327,7 @@ class OfferingFacts:
     for_adults: np.ndarray
     grade: np.ndarray  # int8: the school grade its title or description says it is for, 0 none
     for_leads: np.ndarray  # bool: its kind fits only SME owners and managers (an organisation's self-check)
+    for_careers: np.ndarray  # bool: its kind trains for a digital occupation (an academy, a bootcamp)
     countries: list[str]
     requirements: list[list[tuple[RequirementRule, re.Match[str], str]]]
     # offerings grouped by what their checkable requirements say (kind and numbers): one check per group
@@ -343,8 +349,10 @@ class OfferingFacts:
         sites = [o.location.country if o.location and o.format in ("in_person", "blended") else None
                  for o in offerings]
         publics = [places.public_services_of(o.provider, o.title) for o in offerings]
+        integration = [integration_country(o) for o in offerings]
         parts = [local_part(o) for o in offerings]
         local = sorted({p for p in parts if p}, key=lambda p: (p.country, p.name))
+        # an integration scheme's country is where its sessions are: among the sites
         countries = sorted({c for c in sites if c} | {s.country for s in (*schemes, *publics) if s})
         regions = [(o.location.country, o.location.region) if c and o.location else None
                    for o, c in zip(offerings, sites, strict=True)]
@@ -367,6 +375,7 @@ class OfferingFacts:
             sites=distinct,
             scheme=np.array([where[s.country] if s else -1 for s in schemes], dtype=np.int16),
             national=np.array([where[s.country] if s else -1 for s in publics], dtype=np.int16),
+            integration=np.array([where[c] if c else -1 for c in integration], dtype=np.int16),
             local=np.array([local.index(p) if p else -1 for p in parts], dtype=np.int16),
             locals=local,
             multiplier=np.array(["trainers" in o.audience for o in offerings], dtype=bool),
@@ -374,6 +383,7 @@ class OfferingFacts:
                                 dtype=bool),
             grade=np.array([_school_grade(o) for o in offerings], dtype=np.int8),
             for_leads=np.array([kind_of(o.kind).fits == "organisation_lead" for o in offerings], dtype=bool),
+            for_careers=np.array([kind_of(o.kind).fits == "digital_career" for o in offerings], dtype=bool),
             countries=countries,
             requirements=reqs,
             requirement_groups=_requirement_groups(reqs),
@@ -392,6 +402,8 @@ _FOR_ADULTS = re.compile(r"(?<!young )\badults?\b(?![- ]education)", re.I)
 _TRAINS_EDUCATORS = re.compile(
     r"\b(?:for|aimed at|open to) (?:(?:schools|teachers|educators) (?:and|or) )?(?:teachers|educators)\b"
     r"|\bteachers?'? (?:training|workshops?)\b", re.I)
+# whom an integration scheme helps: "helping refugees and third-country nationals", "for asylum seekers"
+_INTEGRATION = re.compile(r"\b(?:refugees?|third-country nationals?|asylum[- ]seekers?)\b", re.I)
 _GRADE = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]grade\b", re.I)
 GRADE_AGE = 5  # a pupil of grade g is g + 5 (grade 1 at 6) or a year older
 GRADE_SLACK = 1  # a pupil held back or ahead a year
@@ -530,6 +542,23 @@ def _registration_reason(o: Offering, p: LearnerProfile) -> str:
     return f"for jobseekers registered with {name}; the learner lives in {p.country}{where}"
 
 
+def _role_title(p: LearnerProfile) -> str:
+    return f"“{load_framework().role(p.role).title}”" if p.role else "no role"
+
+
+def integration_country(o: Offering) -> str | None:
+    """The country whose integration scheme this is: sessions there for the refugees and third-country nationals
+    its text says it helps (a residence permit is that country's, so are its schemes); None otherwise."""
+    if o.format not in ("in_person", "blended") or not o.location or says_open_to_all(o):
+        return None
+    return o.location.country if _INTEGRATION.search(f"{o.title} {o.description}") else None
+
+
+def _integration_reason(o: Offering, p: LearnerProfile) -> str:
+    return (f"an integration scheme in {integration_country(o)} for refugees and third-country nationals who live "
+            f"there; the learner lives in {p.country}")
+
+
 def _national_reason(o: Offering, p: LearnerProfile) -> str:
     svc = load_places().public_services_of(o.provider, o.title)
     name = svc.name if svc else "another country's public services"
@@ -625,6 +654,10 @@ RULES: dict[str, Rule] = {
     ),
     "residence": Rule(lambda f, p: p.country, lambda f, country: _of_another_country(f.national, f.countries, country),
                       _national_reason),
+    "integration": Rule(
+        lambda f, p: p.country, lambda f, country: _of_another_country(f.integration, f.countries, country),
+        _integration_reason,
+    ),
     "multiplier": Rule(
         lambda f, p: p.trains_others,
         lambda f, trains: None if trains else f.multiplier,
@@ -635,6 +668,12 @@ RULES: dict[str, Rule] = {
         lambda f, leads: None if leads else f.for_leads,
         lambda o, p: f"a {o.kind.replace('_', ' ')} of an organisation, for SME owners and managers; nothing says "
         "the learner leads one",
+    ),
+    "career": Rule(
+        lambda f, p: p.other_job,
+        lambda f, other: f.for_careers if other else None,
+        lambda o, p: f"{'an' if o.kind[0] in 'aeiou' else 'a'} {o.kind.replace('_', ' ')} that trains for a digital "
+        f"occupation; the learner's target is {_role_title(p)}, not one",
     ),
     "requirement": Rule(
         _failed_requirements,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 
-FITS = ("anyone", "organisation_lead", "unassessed", "starting_out_nearby", "its_audience")
+FITS = ("anyone", "organisation_lead", "unassessed", "starting_out_nearby", "its_audience", "digital_career")
 
 
 @dataclass(frozen=True)

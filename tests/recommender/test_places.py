@@ -94,6 +94,38 @@ def test_an_organisations_diagnostic_fits_an_sme_owner_not_an_employee() -> None
     assert "kind" not in rules(diagnostic, lives("LU", status="self-employed", leads_organisation=True))
 
 
+@pytest.mark.parametrize("kind", ["academy", "bootcamp"])
+def test_an_academy_for_a_digital_occupation_is_for_learners_heading_for_one(kind: str) -> None:
+    academy = offering("x", kind=kind)
+
+    def heading_for(role: str | None, status: str = "employee") -> dict[str, str]:
+        target = {"target": {"role": role}} if role else {}
+        return rules(academy, LearnerProfile.from_event(event({"4.1": 2}, {"status": status}, **target)))
+
+    assert heading_for("bank-client-advisor")["career"] == (
+        f"{'an' if kind == 'academy' else 'a'} {kind} that trains for a digital occupation; the learner's target is "
+        "“Bank client advisor”, not one")
+    assert "career" in heading_for("jobseeker-employability", "jobseeker")
+    assert "career" in heading_for("citizen-baseline", "retired")
+    for role in ("cybersecurity-analyst", "software-developer", "cloud-devops-engineer", None):
+        assert "career" not in heading_for(role, "jobseeker"), role
+    assert "career" not in rules(offering("y", kind="course"), LearnerProfile.from_event(
+        event({"4.1": 2}, {"status": "employee"}, target={"role": "bank-client-advisor"})))
+
+
+def test_an_integration_scheme_for_refugees_is_for_those_who_live_in_its_country() -> None:
+    scheme = held_in("LU", description="Workshops helping refugees and third-country nationals use digital tools "
+                     "to present themselves and set up a business in Luxembourg.", audience=["refugees", "jobseekers"])
+    assert "integration" not in rules(scheme, lives("LU", status="jobseeker"))
+    reason = rules(scheme, lives("BE", "Province de Luxembourg", status="jobseeker"))["integration"]
+    assert reason == ("an integration scheme in LU for refugees and third-country nationals who live there; "
+                      "the learner lives in BE")
+    online = offering("y", format="online", location={"country": "LU"}, description=scheme.description)
+    assert "integration" not in rules(online, lives("BE", "Liège"))  # online: for anyone it admits
+    open_to_all = held_in("LU", description="Repair workshops open to everyone, refugees among them.")
+    assert "integration" not in rules(open_to_all, lives("FR", "Moselle"))
+
+
 def test_trainings_on_luxembourgs_online_public_services_are_for_its_residents() -> None:
     egov = offering("x", provider="dil", title="Help with MyGuichet.lu and free computer courses")
     assert "residence" not in rules(egov, lives("LU"))
