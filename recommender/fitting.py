@@ -7,7 +7,7 @@
 - :func:`cross_validate` splits the cases into K folds; weights are fitted on K-1 and scored on the held-out
   fold, so the figure says how the method does on learners it was not fitted on.
 - :func:`choose` ships the fitted weights only if fitting beats the hand-set prior (``weights.prior``) on held-out
-  cases; otherwise the prior is the table.
+  cases, beyond noise as a move must; otherwise the prior is the table.
 - :func:`ablation` repeats that with each score part removed: a part earns its place only if removing it
   lowers the held-out figure.
 """
@@ -165,10 +165,12 @@ def choose(
     rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
 ) -> Choice:
     """The weights to ship: fitted on all the cases if fitting beats the hand-set ``start`` on held-out cases
-    (by :func:`objective`), else ``start`` itself."""
+    (by :func:`objective`) as a move must beat it, by more than ``MIN_GAIN`` and the noise of the per-case
+    differences; else ``start`` itself."""
     cv = cross_validate(measure, cases, k, start, free, rounds, progress)
     hand = unfitted(measure, cases, start)
-    better = objective(cv.held, len(cases)) > objective(hand, len(cases))
+    gain = objective(cv.held, len(cases)) - objective(hand, len(cases))
+    better = gain > max(MIN_GAIN, NOISE_Z * standard_error(hand, cv.held))
     with weights_kept():
         table = coordinate_ascent(measure, cases, start, free, rounds, progress) if better else dict(start)
     return Choice(cv, hand, better, table)
