@@ -31,8 +31,8 @@ SERVICE_SHARE_AT_MOST = 0.10
 # reads the same: no field tells the two apart, so no rule can (tests/data/README.md). Any other forbidden item
 # shown fails the test.
 JUDGES_DISAGREE = {
-    ("j96", "cases-training-it-staff"): "j06's judge grades it 3 for an employee with no role and the same "
-    "technical levels (2-3)",
+    ("j96", "cases-training-it-staff"): "j06's judge grades it 3 for an employee with no role at level 3 on "
+    "solving technical problems, as j96's is (j06: programming 2, nothing else of IT)",
     ("j102", "dlh-ai-academy"): "j62's judge grades it 1 for a learner heading for the same role at the same "
     "programming level (2)",
     ("j103", "touchpoints-take-the-lead"): "d18's judges grade it 3 for a jobseeker living in Luxembourg; no field "
