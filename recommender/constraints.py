@@ -542,8 +542,11 @@ def _registration_reason(o: Offering, p: LearnerProfile) -> str:
     return f"for jobseekers registered with {name}; the learner lives in {p.country}{where}"
 
 
-def _role_title(p: LearnerProfile) -> str:
-    return f"“{load_framework().role(p.role).title}”" if p.role else "no role"
+def _career_reason(o: Offering, p: LearnerProfile) -> str:
+    article = "an" if o.kind[0] in "aeiou" else "a"
+    title = load_framework().role(p.role).title if p.role else ""  # the rule reads other_job: a role is given
+    return (f"{article} {o.kind.replace('_', ' ')} that trains for a digital occupation; the learner's target is "
+            f"“{title}”, not one")
 
 
 def integration_country(o: Offering) -> str | None:
@@ -672,8 +675,7 @@ RULES: dict[str, Rule] = {
     "career": Rule(
         lambda f, p: p.other_job,
         lambda f, other: f.for_careers if other else None,
-        lambda o, p: f"{'an' if o.kind[0] in 'aeiou' else 'a'} {o.kind.replace('_', ' ')} that trains for a digital "
-        f"occupation; the learner's target is {_role_title(p)}, not one",
+        _career_reason,
     ),
     "requirement": Rule(
         _failed_requirements,

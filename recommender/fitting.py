@@ -76,13 +76,19 @@ def coordinate_ascent(
                 got = objective(tried, len(cases))
                 if progress:
                     progress()
-                if got > best + max(MIN_GAIN, NOISE_Z * standard_error(scored, tried)):
+                if beyond_noise(got - best, scored, tried):
                     best, current, moved, scored = got, trial, True, tried
             weights.use(current)
         if not moved:
             break
     weights.use(start)
     return current
+
+
+def beyond_noise(gain: float, before: Score, after: Score) -> bool:
+    """Whether ``gain`` in the objective from ``before`` to ``after`` is more than ``MIN_GAIN`` and ``NOISE_Z``
+    standard errors of the per-case differences: what a move must show, and a fit on held-out cases."""
+    return gain > max(MIN_GAIN, NOISE_Z * standard_error(before, after))
 
 
 def standard_error(before: Score, after: Score) -> float:
@@ -169,8 +175,7 @@ def choose(
     differences; else ``start`` itself."""
     cv = cross_validate(measure, cases, k, start, free, rounds, progress)
     hand = unfitted(measure, cases, start)
-    gain = objective(cv.held, len(cases)) - objective(hand, len(cases))
-    better = gain > max(MIN_GAIN, NOISE_Z * standard_error(hand, cv.held))
+    better = beyond_noise(objective(cv.held, len(cases)) - objective(hand, len(cases)), hand, cv.held)
     with weights_kept():
         table = coordinate_ascent(measure, cases, start, free, rounds, progress) if better else dict(start)
     return Choice(cv, hand, better, table)
