@@ -31,6 +31,11 @@ from schemas.offering import Offering
 SENIOR_AGE = 60
 ADULT_AGE = 18
 _IN_WORK = (None, "employee", "self-employed")
+# who pays a course's fee out of their own pocket: no employer pays for their training and no employment service
+# funds it (an employee's employer or a self-employed person's business pays; a jobseeker's employment service
+# funds training: ADEM reimburses most of a fee, ``funding.py``)
+_PAYS_OWN_FEES = ("student", "retired", "other")
+TOKEN_FEE_EUR = 10.0  # a fee below this (a symbolic few euros an hour) is no obstacle to anyone
 _LEAD_WORDS = ("owner", "manager")  # in a target role's id, title or audience: leads an organisation
 _TRAINER_WORDS = ("trainer", "teacher", "multiplier")  # ... trains others
 _DIGITAL_CAREER_WORDS = ("career changer", "it staff")  # in a target role's audience: a digital occupation
@@ -128,6 +133,17 @@ class LearnerProfile:
     def admitted_audience_bits(self) -> int:
         """The restricted audience tags this learner visibly belongs to, as bits."""
         return sum(bit for tag, bit in _AUDIENCE_BIT.items() if AUDIENCE_RULES[tag](self))
+
+    def pays_own_fees(self) -> bool:
+        """Whether a fee would come out of the learner's own pocket (a student, a retired person, someone outside
+        work): a free course that teaches the same is then the better advice."""
+        return self.status in _PAYS_OWN_FEES
+
+    def registered_with(self, provider: str) -> bool:
+        """Whether the learner, a jobseeker, is registered with the employment service ``provider`` runs: a
+        jobseeker registers with the one of the country they live in."""
+        service = load_places().service_of(provider, [])
+        return self.status == "jobseeker" and service is not None and service.country == self.country
 
     def is_minor(self) -> bool:
         """Known to be under age (an unknown age is an adult's)."""
@@ -310,6 +326,7 @@ class OfferingFacts:
     active: np.ndarray
     lang_bits: np.ndarray  # uint64, one bit per teaching language (0: unknown)
     free: np.ndarray  # 1 free, 0 paid, -1 unknown
+    fee: np.ndarray  # bool: paid, beyond a token fee (TOKEN_FEE_EUR; an unknown amount is no token)
     format: np.ndarray  # index into FORMATS, -1 unknown
     duration: np.ndarray  # NaN when unknown
     audience_bits: np.ndarray  # int64, one bit per restricted tag of an offering open to no one else
@@ -366,6 +383,8 @@ class OfferingFacts:
                 [sum(1 << index[lg] for lg in o.languages if lg in index) for o in offerings], dtype=np.uint64
             ),
             free=np.array([-1 if o.cost.free is None else int(o.cost.free) for o in offerings], dtype=np.int8),
+            fee=np.array([o.cost.free is False and (o.cost.amount_eur or TOKEN_FEE_EUR) >= TOKEN_FEE_EUR
+                          for o in offerings], dtype=bool),
             format=np.array([FORMATS.index(o.format) if o.format else -1 for o in offerings], dtype=np.int8),
             duration=np.array([o.duration_hours or np.nan for o in offerings], dtype=float),
             audience_bits=np.array([0 if says_open_to_all(o) else _restricted_bits(o.audience) for o in offerings],

@@ -45,15 +45,16 @@ def teach_factor(kind_focus: np.ndarray) -> np.ndarray:
     return np.asarray(1.0 - W["kind_teaches"] + W["kind_teaches"] * kind_focus)
 
 
-def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int, adults: int = 0) -> np.ndarray:
+def audience_affinity(aud_bits: np.ndarray, mine: int, broad: int, adults: int = 0, ages: int = 0) -> np.ndarray:
     """1 when made for one of the learner's specific groups (jobseekers, seniors, SMEs, ...); 0.3 when open to
     anyone or made for a broad group the learner is in (employees); ``W["public_for_others"]`` when open to the public
-    but also named for groups the learner is not in, and for none they are in (made for others, though anyone
-    may come); -0.5 when only for others, and when named for one of the ``adults`` groups and for none of the
-    learner's (a minor: the public beside people in work or retired is adults)."""
+    but also named for an age group (``ages``: youth, seniors) the learner is not in, and for none they are in (the
+    pace and the room are made for others, though anyone may come: naming people in work beside the public only
+    says they are welcome too); -0.5 when only for others, and when named for one of the ``adults`` groups and for
+    none of the learner's (a minor: the public beside people in work or retired is adults)."""
     specific = mine & ~broad
     open_, others = W["open_to_all"], W["only_for_others"]
-    public = np.where((aud_bits & ~broad & ~mine) != 0, W["public_for_others"], open_)
+    public = np.where((aud_bits & ages & ~broad & ~mine) != 0, W["public_for_others"], open_)
     if adults:
         public = np.where((aud_bits & adults) != 0, others, public)
     return np.where(

@@ -29,6 +29,8 @@ BROAD_AUDIENCES = ("employees",)  # being in them says little about the learner 
 # people in work or looking for it, and people past it: a known minor is at school, so an offering named for them
 # (and for no group of the minor's) is made for adults, even when the public may come too
 ADULT_LIFE = ("employees", "public_servants", "smes", "managers", "it_staff", "jobseekers", "seniors")
+# groups of an age: an offering named for one beside the public goes at their pace, in their company
+AGE_GROUPS = ("youth", "seniors")
 SENIOR_AGE = 60
 _SPREAD_KEPT = 64  # 25 MB at 100k offerings
 _REACHABLE_KEPT = 4096  # per profile: offerings with prerequisites met ranked for that profile
@@ -67,8 +69,8 @@ class ProfileView:
 
 @dataclass(frozen=True)
 class FactCodes:
-    """Offerings grouped by the facts affinity and certainty read: ``inverse[i]`` is row i's group, ``first[g]``
-    a row of group g."""
+    """Offerings grouped by the facts affinity and certainty read (a fee among them): ``inverse[i]`` is row i's
+    group, ``first[g]`` a row of group g."""
 
     first: np.ndarray
     inverse: np.ndarray
@@ -87,9 +89,9 @@ class FactCodes:
             np.minimum(f.open_requirements, 3).astype(np.int64)
             | (facts.lang_bits == 0) << 2 | (facts.free == -1) << 3 | np.isnan(facts.duration) << 4
             | (facts.format == -1) << 5 | np.minimum(f.unshown, 3).astype(np.int64) << 6
-            | _age_class(f.age_floor) << 8
+            | _age_class(f.age_floor) << 8 | facts.fee.astype(np.int64) << 10
         )
-        _, first, inverse = np.unique(f.audience_bits * 1024 + unknown, return_index=True, return_inverse=True)
+        _, first, inverse = np.unique(f.audience_bits * 2048 + unknown, return_index=True, return_inverse=True)
         return cls(first, inverse.astype(np.intp).ravel())  # intp: a gather by int32 converts it first (3x slower)
 
 
@@ -126,10 +128,11 @@ def build_view(f: CatalogFeatures, codes: FactCodes, profile: LearnerProfile, fw
     mine = audience_bits(learner_groups(profile, fw))
     broad = audience_bits([OPEN_AUDIENCE]) | (mine & audience_bits(BROAD_AUDIENCES))
     adults = audience_bits(ADULT_LIFE) & ~mine if profile.is_minor() else 0
-    affinity = codes.spread_over(("affinity", mine, broad, adults),
-                                 lambda rows: audience_affinity(f.audience_bits[rows], mine, broad, adults))
+    ages = audience_bits(AGE_GROUPS)
+    affinity = codes.spread_over(("affinity", mine, broad, adults, ages),
+                                 lambda rows: audience_affinity(f.audience_bits[rows], mine, broad, adults, ages))
     cares = (bool(profile.languages), profile.free_only, profile.max_hours is not None, bool(profile.formats),
-             _age_unshown(profile))
+             _age_unshown(profile), profile.pays_own_fees())
     certainty = codes.spread_over(("certainty", *cares), lambda rows: certainty_penalty(f, rows, profile))
     senior = profile.status == "retired" or (profile.age is not None and profile.age >= SENIOR_AGE)
     point = profile.near_point()
@@ -167,7 +170,7 @@ def _age_unshown(p: LearnerProfile) -> int:
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
     """A penalty (<= 0) per offering of ``rows`` for what the catalogue does not know and the learner cares
-    about."""
+    about, and for a fee the learner would pay themselves."""
     facts = f.facts
     # per condition in words no rule checks (prior skills, ...): the learner may lack it
     pen = -W["open_requirement_cost"] * np.minimum(f.open_requirements[rows], 3)
@@ -178,6 +181,9 @@ def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -
         pen = pen - W["unknown_language_cost"] * (facts.lang_bits[rows] == 0)
     if p.free_only:
         pen = pen - W["unknown_price_cost"] * (facts.free[rows] == -1)
+    else:  # a fee (a learner who asked for free offerings has no paid one left): between two offerings that teach
+        # the same, the free one is the better advice, whoever pays; most when the learner pays it themselves
+        pen = pen - W["own_fee_cost" if p.pays_own_fees() else "fee_cost"] * facts.fee[rows]
     if p.max_hours is not None:
         pen = pen - W["unknown_duration_cost"] * np.isnan(facts.duration[rows])
     if p.formats:

@@ -25,7 +25,7 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
-DEV_FLOOR, OWN_FLOOR = 0.826, 0.774  # own: 114 cases since j95-j114 (judged blind, never tuned on) joined
+DEV_FLOOR, OWN_FLOOR = 0.828, 0.787  # own: 114 cases since j95-j114 (judged blind, never tuned on) joined
 SERVICE_SHARE_AT_MOST = 0.10
 # Offerings a judge forbade that stay in a top ten because another judge grades them for a learner whose event
 # reads the same: no field tells the two apart, so no rule can (tests/data/README.md). Any other forbidden item

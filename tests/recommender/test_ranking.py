@@ -102,10 +102,35 @@ def test_an_offering_for_people_in_work_or_past_it_is_for_adults_even_when_the_p
     audience = {i.offering_id: i.score_breakdown["audience"] for i in pupil.items}
     assert [i.offering_id for i in pupil.items][:2] == ["for-youth", "for-all"]
     assert audience["for-the-workforce"] == audience["aimed-at-seniors"] < 0 < audience["for-all"]
-    # the same student of unknown age is not known to be at school: named for others, though the public may come
+    # the same student of unknown age is not known to be at school: people in work named beside the public are
+    # welcome too, and the student with them; seniors named beside it set the pace of a room of older people
     student = rec.recommend(event({"4.2": 1}, {"languages": ["en"], "status": "student"}))
     audience = {i.offering_id: i.score_breakdown["audience"] for i in student.items}
-    assert audience["for-the-workforce"] == audience["aimed-at-seniors"] < audience["for-all"]
+    assert audience["aimed-at-seniors"] < audience["for-the-workforce"] == audience["for-all"]
+
+
+def test_a_fee_ranks_a_paid_course_below_a_free_one_most_when_the_learner_pays_it() -> None:
+    # same text: only the fee tells them apart
+    rec = small_recommender([
+        offering("paid", title="Privacy", cost={"free": False, "amount_eur": 250}),
+        offering("token-fee", title="Privacy", cost={"free": False, "amount_eur": 3}),
+        offering("free", title="Privacy"),
+    ])
+
+    def scores(status: str | None) -> dict[str, float]:
+        learner = {"languages": ["en"], **({"status": status} if status else {})}
+        return {i.offering_id: i.score for i in rec.recommend(event({"4.2": 1}, learner)).items}
+
+    own = {status: scores(status) for status in ("student", "retired", "other")}  # no employer or ADEM pays
+    paid_for = {status: scores(status) for status in ("employee", "self-employed", "jobseeker", None)}
+    for status, got in (own | paid_for).items():
+        assert got["paid"] < got["token-fee"] == got["free"], status  # a symbolic fee is no obstacle
+    # whoever pays, the free course is the better advice; most when the money is the learner's own
+    least_own = min(got["free"] - got["paid"] for got in own.values())
+    assert all(got["free"] - got["paid"] < least_own for got in paid_for.values())
+    student = rec.recommend(event({"4.2": 1}, {"languages": ["en"], "status": "student"})).items
+    assert student[-1].offering_id == "paid"
+    assert "fees to pay out of pocket" in student[-2].why  # why the one above it is above it
 
 
 def test_conditions_of_admission_the_profile_does_not_show_rank_an_offering_lower() -> None:
