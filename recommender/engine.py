@@ -132,8 +132,9 @@ class Recommender:
         # sentence)
         self._cards: Memo[str, tuple[dict[str, Any], str]] = Memo("item_cards", _CARDS_KEPT)
         # per catalogue version: an offering's funding hints per what funding_for reads of the learner (their
-        # status, whether they visibly work in an SME), as plain values the validation turns into new models
-        self._funding: Memo[tuple[str, str | None, bool], tuple[dict[str, str], ...]] = Memo(
+        # status, whether they visibly work in an SME, the country whose employment service a jobseeker is
+        # registered with), as plain values the validation turns into new models
+        self._funding: Memo[tuple[str, str | None, bool, str], tuple[dict[str, str], ...]] = Memo(
             "funding_hints", _CARDS_KEPT)
         self._adjustment_columns: AdjustmentColumns | None = None  # of the adjustments last passed
 
@@ -306,7 +307,7 @@ class Recommender:
         off = self.catalog.offerings[cand.offering_id]
         fields, about_it = self._cards.get(off.id, lambda: (self._fields(off), about(off)))
         funding = self._funding.get(
-            (off.id, profile.status, is_sme_staff(profile)),
+            (off.id, profile.status, is_sme_staff(profile), profile.country),
             lambda: tuple(hint.model_dump() for hint in funding_for(off, profile, self.funding)))
         return fields | {
             "score": cand.score,

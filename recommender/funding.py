@@ -20,6 +20,9 @@ class FundingRule:
     paid_only: bool
     digital_transformation: bool
     condition: str
+    # the employment service (its provider id) whose aid this is: only jobseekers registered with it, who live in
+    # its country, get it (a cross-border jobseeker registers where they live)
+    employment_service: str | None = None
 
 
 RULES = (
@@ -31,6 +34,7 @@ RULES = (
         digital_transformation=False,
         condition="registered jobseekers: ADEM reimburses 75% of the fee (attendance >= 80%); apply through "
         "your ADEM counsellor at least 8 weeks before the start",
+        employment_service="adem",
     ),
     FundingRule(
         "fit4digital",
@@ -80,6 +84,8 @@ def funding_for(off: Offering, profile: LearnerProfile, schemes: Sequence[Offeri
         if scheme is None or profile.status not in rule.statuses:
             continue
         if rule.paid_only and off.cost.free is not False:
+            continue
+        if rule.employment_service and not profile.registered_with(rule.employment_service):
             continue
         if rule.digital_transformation:
             if not is_sme_staff(profile) or not (set(off.competences) & _TRANSFORMATION):

@@ -21,6 +21,15 @@ def test_adem_training_aid_for_a_jobseeker_on_a_paid_offering_only() -> None:
     assert got["free-security"] == []
 
 
+def test_adem_training_aid_only_for_a_jobseeker_registered_with_adem() -> None:
+    # a cross-border jobseeker registers with the employment service of the country they live in, not ADEM
+    for country, region in (("FR", "Moselle"), ("BE", "Province de Luxembourg"), ("DE", "Saarland")):
+        got = funding({"status": "jobseeker", "residence": {"country": country, "region": region}})
+        assert got["paid-security"] == [], country
+    got = funding({"status": "jobseeker", "residence": {"country": "LU", "region": "Esch-sur-Alzette"}})
+    assert got["paid-security"] == ["adem-training-aid"]
+
+
 def test_fit4digital_for_sme_staff_with_its_condition() -> None:
     rec = small_recommender([PAID], funding=load_funding())
     out = rec.recommend(event({"4.1": 1}, {"languages": ["en"], "status": "self-employed"}))
