@@ -25,8 +25,7 @@ _REASON = {
     "subject": "is mainly about a more pressing gap",
     "nearby": "takes place nearer to the learner's home",
     "made_for": "is a service made for someone in the learner's situation",
-    "certainty": "is more certain to suit the learner (fewer unknown facts, conditions of admission and fees to pay "
-                 "out of pocket)",
+    "certainty": "is more certain to suit the learner (fewer unknown facts and conditions of admission, or no fee)",
 }
 _AT = {k: PARTS.index(k) for k in _REASON}  # each reason's column in a candidate's parts
 _MADE_FOR_THEM = 1.0  # the audience part of an offering made for one of the learner's groups (signals.py)
