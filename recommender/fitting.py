@@ -8,8 +8,8 @@
   fold, so the figure says how the method does on learners it was not fitted on.
 - :func:`choose` ships the fitted weights only if fitting beats the hand-set prior (``weights.prior``) on held-out
   cases, beyond noise as a move must; otherwise the prior is the table.
-- :func:`ablation` repeats that with each score part removed: a part earns its place only if removing it
-  lowers the held-out figure.
+- :func:`ablation` repeats that with each score part removed, and each group of signals that work together (the
+  fee costs): a part earns its place only if removing it lowers the held-out figure.
 """
 
 from __future__ import annotations
@@ -183,14 +183,15 @@ def choose(
 
 def ablation(
     measure: Measure, cases: Sequence[JudgedCase], k: int, start: Mapping[str, float], free: Sequence[str],
-    parts: Sequence[str], rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
+    groups: Mapping[str, Sequence[str]], rounds: int = ROUNDS, progress: Callable[[], None] | None = None,
 ) -> dict[str, tuple[float, float]]:
-    """Per part of ``parts``, nDCG@5 with it removed (its weight 0, not fitted): cross-validated with the other
-    weights fitted, and with the hand-set ``start`` as it is."""
+    """Per group of weights (a score part alone, or signals that work together: ``weights.ABLATED_SIGNALS``),
+    nDCG@5 with them removed (0, not fitted): cross-validated with the other weights fitted, and with the hand-set
+    ``start`` as it is."""
     out = {}
-    for part in parts:
-        without = {**start, part: 0.0}
-        rest = [n for n in free if n != part]
-        out[part] = (cross_validate(measure, cases, k, without, rest, rounds, progress).ndcg5,
+    for name, removed in groups.items():
+        without = {**start, **dict.fromkeys(removed, 0.0)}
+        rest = [n for n in free if n not in removed]
+        out[name] = (cross_validate(measure, cases, k, without, rest, rounds, progress).ndcg5,
                      unfitted(measure, cases, without).ndcg5)
     return out

@@ -67,6 +67,10 @@ def write(flat: Mapping[str, float], fitted: dict[str, Any]) -> None:
     use(flat)
 
 
+# Signals the ablation removes together, as it removes each score part (``upskill eval --cv K --ablation``): they
+# hold their place only if the figure falls without them.
+ABLATED_SIGNALS = {"fees": ("fee_cost", "own_fee_cost")}
+
 # Structural settings, not fitted.
 SEMANTIC_THRESHOLD = 0.45  # untagged offerings address a gap when retrieved this close to its descriptor
 TOO_ADVANCED_LISTED = 10

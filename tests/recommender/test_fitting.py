@@ -70,3 +70,23 @@ def test_a_fit_ships_only_when_it_beats_the_prior_on_held_out_cases(stand_in, sh
     assert all(f["focus"] > prior["focus"] for f in choice.cv.fitted)  # every fold's fit moves
     assert choice.fits_better is ships_fit
     assert (choice.table["focus"] > prior["focus"]) is ships_fit  # a held-out gain of 0.0005 ships the prior
+
+
+def fees_help(cases: Sequence[Case]) -> Score:
+    """A stand-in where the fee costs lift every case by 0.02 while either is on."""
+    w = weights.values()
+    on = w["signal.fee_cost"] > 0 or w["signal.own_fee_cost"] > 0
+    score = Score("stand-in")
+    score.per_case = {c.case: 0.5 + (0.02 if on else 0.0) for c in cases}
+    score.ndcg5 = sum(score.per_case.values()) / len(score.per_case)
+    return score
+
+
+def test_the_ablation_removes_a_group_of_signals_together() -> None:
+    prior, before = weights.prior(), weights.values()
+    groups = {"fees": [f"signal.{s}" for s in weights.ABLATED_SIGNALS["fees"]], "one": ["signal.fee_cost"]}
+    with fitting.weights_kept():
+        out = fitting.ablation(fees_help, NAMED, 5, prior, [], groups)  # type: ignore[arg-type]
+    assert out["fees"] == (pytest.approx(0.5), pytest.approx(0.5))  # both off: the lift is gone
+    assert out["one"] == (pytest.approx(0.52), pytest.approx(0.52))  # the other still carries it
+    assert weights.values() == before  # the table in use is as it was

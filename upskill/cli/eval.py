@@ -1,6 +1,6 @@
 """``upskill eval``: the recommender's quality on judged cases beside three baselines; ``--cv K`` measures it out
-of sample, ``--fit`` chooses the weights and writes their table, ``--ablation`` says what each score part is
-worth."""
+of sample, ``--fit`` chooses the weights and writes their table, ``--ablation`` says what each score part (and
+each group of signals that work together) is worth."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ def register(app: typer.Typer) -> None:
         fit: bool = typer.Option(False, "--fit", help="Write recommender/data/weights.json: the weights fitted on "
                                  "all the cases if fitting beats the hand-set prior cross-validated, else the prior."),
         ablation: bool = typer.Option(False, "--ablation", help="With --cv: the figure with each score part "
-                                      "removed."),
+                                      "removed, and each group of signals that work together (the fee costs)."),
         as_json: bool = typer.Option(False, "--json", help="Print the figures as JSON (with per-case nDCG)."),
         against: Path | None = typer.Option(
             None, "--against", help="A report saved earlier with --json (before a change): print the change of "
@@ -167,10 +167,11 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
 
     start = weights.prior()  # not the table in use: it was fitted on every case, held-out ones included
     free = list(start)
-    parts = list(weights.PARTS_W)
+    groups = {p: (p,) for p in weights.PARTS_W} | {
+        name: tuple(f"signal.{s}" for s in signals) for name, signals in weights.ABLATED_SIGNALS.items()}
     k = k or min(DEFAULT_FOLDS, max(2, len(cases)))  # --fit alone
     per_fit = fitting.ROUNDS * len(free) * len(fitting.STEPS)
-    fits = k * (1 + (len(parts) if ablation else 0)) + (1 if fit else 0)
+    fits = k * (1 + (len(groups) if ablation else 0)) + (1 if fit else 0)
     out: dict[str, object] = {}
     with Progress(transient=True, disable=quiet) as bar:
         task = bar.add_task("fitting weights", total=fits * per_fit)
@@ -189,8 +190,9 @@ def _fitting(rec, cases, offerings, k: int, fit: bool, ablation: bool, quiet: bo
                            "service_share_top5": round(hand.service_share, 4)}
         out["fitting_beats_hand_set"] = choice.fits_better
         if ablation:
-            without = fitting.ablation(measure, cases, k, start, free, parts, progress=tick)
-            # a part is kept if removing it lowers the held-out figure of the weights in use: fitted or hand-set
+            without = fitting.ablation(measure, cases, k, start, free, groups, progress=tick)
+            # a part (or signal group) is kept if removing it lowers the held-out figure of the weights in use:
+            # fitted or hand-set
             out["ablation"] = {p: {"cv_ndcg@5_without": round(cv, 4), "hand_set_ndcg@5_without": round(hs, 4),
                                    "keep": cv < found.ndcg5 if choice.fits_better else hs < hand.ndcg5}
                                for p, (cv, hs) in without.items()}
