@@ -10,6 +10,10 @@ offering addresses in that recommendation:
 
 The net weight ``w`` becomes a factor ``1 + 0.75 * tanh(w / 3)``: within (0.25, 1.75), about 0.79 after one
 removal and 0.3 after many, so people demote an offering for a gap without ever erasing it from the catalogue.
+
+A learner's own word weighs more in their own next recommendation (:func:`own_words`, :func:`personal`): what
+they called not relevant is demoted for them as if many had said so, and what they completed is not proposed to
+them again (it meets the prerequisites it is for).
 """
 
 from __future__ import annotations
@@ -17,7 +21,8 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -27,6 +32,7 @@ from store.models import FeedbackRow, ReviewRow
 FEEDBACK_WEIGHTS = {"not_relevant": -1.0, "relevant": 0.5, "enrolled": 1.0, "completed": 1.0}
 REVIEW_WEIGHTS = {"removed": -1.0, "added": 1.0, "reject": -0.5, "approve": 0.25}
 SPAN, SCALE = 0.75, 3.0
+OWN_WORD = 3.0  # a learner's own word (not completed) weighs this many times more for them than for others
 
 
 def factor(weight: float) -> float:
@@ -100,3 +106,42 @@ class CachedAdjustments:
         if self._at is None or now - self._at >= self.max_age_s:
             self._value, self._at = feedback_adjustments(self.store), now
         return self._value
+
+
+@dataclass(frozen=True)
+class OwnWords:
+    """What one learner said of the offerings of their recommendations, their latest word per offering and gap."""
+
+    weights: dict[tuple[str, str], float]  # (offering, gap) -> FEEDBACK_WEIGHTS of their word, completed aside
+    completed: frozenset[str]  # the offerings they said they completed
+
+
+def own_words(store: Store, learner_ids: Iterable[str]) -> dict[str, OwnWords]:
+    """Per learner among ``learner_ids`` who gave feedback, their own words (one query for the batch)."""
+    ids = set(learner_ids)
+    if not ids:
+        return {}
+    latest: dict[tuple[str, str, str], str] = {}
+    with store.session() as s:
+        rows = s.scalars(select(FeedbackRow).where(FeedbackRow.learner_id.in_(ids))
+                         .order_by(FeedbackRow.at, FeedbackRow.id))
+        for fb in rows:
+            for comp in fb.competences:
+                latest[fb.learner_id, fb.offering_id, comp] = fb.value
+    weights: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
+    completed: dict[str, set[str]] = defaultdict(set)
+    for (learner, oid, comp), value in latest.items():
+        if value == "completed":
+            completed[learner].add(oid)
+        elif FEEDBACK_WEIGHTS.get(value):
+            weights[learner][oid, comp] = FEEDBACK_WEIGHTS[value]
+    return {learner: OwnWords(weights.get(learner, {}), frozenset(completed.get(learner, ())))
+            for learner in weights.keys() | completed.keys()}
+
+
+def personal(adjustments: Mapping[tuple[str, str], float], own: OwnWords) -> dict[tuple[str, str], float]:
+    """``adjustments`` for one learner: their own words count ``OWN_WORD`` times again on top of everyone's."""
+    out = dict(adjustments)
+    for key, w in own.weights.items():
+        out[key] = out.get(key, 1.0) * factor(OWN_WORD * w)
+    return out

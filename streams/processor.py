@@ -27,6 +27,7 @@ from schemas.assessment import AssessmentCompleted
 from schemas.errors import describe_validation_error
 from schemas.recommendation import RecommendationGenerated
 from store import Store
+from store.adjustments import own_words, personal
 from store.privacy import erased_since
 
 logger = logging.getLogger(__name__)
@@ -170,11 +171,18 @@ class AssessmentProcessor:
                     result.republished += 1
         pairs = []
         adjustments = self.adjustments() if self.adjustments and fresh else None
+        # a learner's own words weigh more in their own recommendation (and what they completed is not proposed)
+        own = own_words(self.store, (e.learner.id for e in fresh)) if adjustments is not None else {}
         with self.recommender.catalog.lock:  # one catalogue version for the whole batch
             for event in fresh:
                 eid = str(event.event_id)
+                mine = own.get(event.learner.id)
+                adjusted, completed = adjustments, None
+                if mine is not None and adjustments is not None:
+                    adjusted, completed = personal(adjustments, mine), set(mine.completed)
                 try:
-                    pairs.append((event, self.recommender.recommend(event, adjustments=adjustments)))
+                    pairs.append((event, self.recommender.recommend(event, adjustments=adjusted,
+                                                                    completed=completed)))
                 except Exception as exc:  # noqa: BLE001 - a poison event must not stop the worker
                     logger.exception("recommending failed for event %s", eid, extra={"event_id": eid})
                     result.dead_letters.append(dead_letter(origin[eid], repr(exc), "processing", eid))

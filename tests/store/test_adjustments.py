@@ -9,7 +9,7 @@ from api.auth import Principal
 from api.feedback import give_feedback
 from schemas.assessment import AssessmentCompleted
 from store import Store
-from store.adjustments import CachedAdjustments, factor, feedback_adjustments
+from store.adjustments import CachedAdjustments, factor, feedback_adjustments, own_words, personal
 from tests.conftest import example_event
 from tests.support.people_data import pair
 
@@ -115,3 +115,32 @@ def test_positive_feedback_never_demotes(tmp_path, recommender, value):
     after = [i.offering_id for i in recommender.recommend(_learner_event(2), adjustments=adj).items]
     before = [i.offering_id for i in rec.items]
     assert last.offering_id in after and after.index(last.offering_id) <= before.index(last.offering_id)
+
+
+def test_a_learners_own_words_weigh_more_for_them_and_what_they_completed_is_not_proposed_again(
+    tmp_path, recommender,
+):
+    store = Store(f"sqlite:///{tmp_path / 'fb.db'}")
+    event = _learner_event(1)
+    first = recommender.recommend(event)
+    store.save([(event, first)])
+    top, done = first.items[0], first.items[1]
+    learner = Principal(role="learner", name="l", learner_id=event.learner.id)
+    give_feedback(store, learner, str(first.recommendation_id), top.offering_id, "not_relevant")
+    give_feedback(store, learner, str(first.recommendation_id), done.offering_id, "completed")
+    own = own_words(store, [event.learner.id, "lrn-silent"])
+    assert set(own) == {event.learner.id}  # a learner who said nothing has no words of their own
+    mine = own[event.learner.id]
+    assert mine.completed == {done.offering_id}
+    assert set(mine.weights) == {(top.offering_id, c) for c in top.addresses}
+    everyone = feedback_adjustments(store)
+    for_them = personal(everyone, mine)
+    assert all(for_them[k] < everyone[k] < 1 for k in mine.weights)  # their word counts again, for them
+    assert everyone[done.offering_id, done.addresses[0]] > 1  # others see it promoted: someone completed it
+
+    again = recommender.recommend(_learner_event(1), adjustments=for_them, completed=set(mine.completed))
+    ranked = [i.offering_id for i in again.items]
+    assert done.offering_id not in ranked  # they completed it
+    assert top.offering_id not in ranked[:1]  # what they called not relevant no longer leads their path
+    other = [i.offering_id for i in recommender.recommend(_learner_event(2), adjustments=everyone).items]
+    assert done.offering_id in other  # another learner is still offered what this one completed
