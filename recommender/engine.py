@@ -34,6 +34,7 @@ from recommender.ranking import (
     Candidate,
     GapArrays,
     Scored,
+    StackedAdjustments,
     Who,
     score_all,
     select,
@@ -78,9 +79,13 @@ MAX_SUPPORT = 3
 SET_ASIDE = 0.5  # an offering counsellors and learners demoted below this for every gap it serves is no path step
 
 
-def _set_aside(oid: str, codes: list[str], adjustments: Adjustments | None) -> bool:
-    """Whether reviews and feedback demoted the offering, for every gap it works on, out of the path."""
-    return bool(adjustments) and all(adjustments.get((oid, c), 1.0) < SET_ASIDE for c in codes)  # type: ignore[union-attr]
+def _set_aside(oid: str, codes: list[str], adjustments: Adjustments | None, own: Adjustments | None = None) -> bool:
+    """Whether reviews and feedback (everyone's, then the learner's own on top) demoted the offering, for every gap
+    it works on, out of the path."""
+    if not adjustments and not own:
+        return False
+    every, mine = adjustments or {}, own or {}
+    return all(every.get((oid, c), 1.0) * mine.get((oid, c), 1.0) < SET_ASIDE for c in codes)
 
 
 class Recommender:
@@ -181,6 +186,7 @@ class Recommender:
         now: datetime | None = None,
         completed: set[str] | None = None,
         adjustments: Adjustments | None = None,
+        own: Adjustments | None = None,
     ) -> RecommendationGenerated:
         """The recommendation for one assessment event.
 
@@ -190,6 +196,8 @@ class Recommender:
             adjustments: ``{(offering_id, competence): factor}`` from counsellor reviews and learner feedback;
                 multiplies what the offering is worth for that gap (0 removes it for that gap, 2 doubles it).
                 Read once per mapping: pass a new mapping when they change (as the worker's refresh does).
+            own: the learner's own words as factors on top of ``adjustments`` (a few pairs, spread per request, so
+                the shared mapping's spread stays kept).
         """
         gaps = compute_gaps(event, self.framework)
         profile = LearnerProfile.from_event(event, self.home)
@@ -198,7 +206,7 @@ class Recommender:
         helping: list[Helping] = []
         notes: list[str] = []
         if gaps:
-            chosen, rejected, helping = self._rank(gaps, profile, completed or set(), adjustments)
+            chosen, rejected, helping = self._rank(gaps, profile, completed or set(), adjustments, own)
         texts = [gap_text(g) for g in gaps]
         asked = event.preferences.location.strip() if profile.wants and event.preferences and \
             event.preferences.location else ""
@@ -207,7 +215,7 @@ class Recommender:
                                             strict=True)]
         allowed = self._allowed(profile)
         training = [off for c in chosen if not kind_of((off := self.catalog.offerings[c.offering_id]).kind).service
-                    and not _set_aside(off.id, [gaps[j].competence for j in c.gaps], adjustments)]
+                    and not _set_aside(off.id, [gaps[j].competence for j in c.gaps], adjustments, own)]
         path, blocked = build_path(
             training, gaps, self.catalog, allowed,
             completed=completed, hours_per_week=event.preferences.hours_per_week if event.preferences else None,
@@ -241,7 +249,8 @@ class Recommender:
         return lambda off: off.id in f.row and not view.rejected[f.row[off.id]]
 
     def _rank(
-        self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None
+        self, gaps: list[Gap], profile: LearnerProfile, completed: set[str], adjustments: Adjustments | None,
+        own: Adjustments | None = None,
     ) -> tuple[list[Candidate], list[Ruled], list[Helping]]:
         f = self.features()
         view = self._view(f, profile)
@@ -250,7 +259,8 @@ class Recommender:
             rejected = rejected.copy()
             rejected[[f.row[c] for c in completed if c in f.row]] = True
         arrays = GapArrays.of(f, gaps)
-        scored, considered = self._score(f, gaps, arrays, rejected, view, adjustments, profile.wants is not None)
+        scored, considered = self._score(f, gaps, arrays, rejected, view, adjustments, profile.wants is not None,
+                                         own)
         is_allowed = self._allowed(profile)
         have = set(completed)
 
@@ -268,7 +278,7 @@ class Recommender:
 
     def _score(
         self, f: CatalogFeatures, gaps: list[Gap], arrays: GapArrays, rejected: np.ndarray, view: ProfileView,
-        adjustments: Adjustments | None, asked_where: bool = False,
+        adjustments: Adjustments | None, asked_where: bool = False, own: Adjustments | None = None,
     ) -> tuple[Scored, np.ndarray | None]:
         """Score the learner's shortlist (a large catalogue) or every offering not ``rejected``; returns the
         scores and the rows considered, admitted or not (None: all). ``asked_where``: the learner said where they
@@ -281,8 +291,9 @@ class Recommender:
         # help near home matters to a learner starting out or a senior, and where sessions are to anyone who said
         # where they want them; others travel or learn online
         nearby = view.nearby if asked_where or starting_out(arrays, who) else None
-        scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty,
-                           self._adjusted(f, adjustments), shortlist,
+        everyone = self._adjusted(f, adjustments)
+        adjusted = StackedAdjustments(everyone, AdjustmentColumns(f, own)) if own else everyone
+        scored = score_all(f, self._tables, gaps, rejected, view.affinity, view.certainty, adjusted, shortlist,
                            arrays, nearby, who)
         return scored, shortlist
 

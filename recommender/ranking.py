@@ -148,6 +148,21 @@ class AdjustmentColumns:
         return out
 
 
+class StackedAdjustments(NamedTuple):
+    """Everyone's adjustments with one learner's own words on top (their factors multiply)."""
+
+    first: AdjustmentColumns | None
+    second: AdjustmentColumns
+
+    def factors(self, rows: np.ndarray, gaps: list[Gap]) -> np.ndarray | None:
+        """The product of both factors of each row for each gap, None when neither judged these gaps."""
+        a = self.first.factors(rows, gaps) if self.first is not None else None
+        b = self.second.factors(rows, gaps)
+        if a is None or b is None:
+            return a if b is None else b
+        return np.asarray(a * b)
+
+
 @dataclass(frozen=True)
 class GapArrays:
     """A request's gaps as the arrays ranking reads: each competence's column, current level and priority."""
@@ -177,7 +192,7 @@ def score_all(
     rejected: np.ndarray,
     affinity: np.ndarray,
     certainty: np.ndarray,
-    adjusted: AdjustmentColumns | None = None,
+    adjusted: AdjustmentColumns | StackedAdjustments | None = None,
     candidates: np.ndarray | None = None,
     arrays: GapArrays | None = None,
     nearby: np.ndarray | None = None,

@@ -170,7 +170,7 @@ def _age_unshown(p: LearnerProfile) -> int:
 
 def certainty_penalty(f: CatalogFeatures, rows: np.ndarray, p: LearnerProfile) -> np.ndarray:
     """A penalty (<= 0) per offering of ``rows`` for what the catalogue does not know and the learner cares
-    about, and for a fee the learner would pay themselves."""
+    about, and for a fee (most when the learner would pay it themselves)."""
     facts = f.facts
     # per condition in words no rule checks (prior skills, ...): the learner may lack it
     pen = -W["open_requirement_cost"] * np.minimum(f.open_requirements[rows], 3)

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -139,9 +139,7 @@ def own_words(store: Store, learner_ids: Iterable[str]) -> dict[str, OwnWords]:
             for learner in weights.keys() | completed.keys()}
 
 
-def personal(adjustments: Mapping[tuple[str, str], float], own: OwnWords) -> dict[tuple[str, str], float]:
-    """``adjustments`` for one learner: their own words count ``OWN_WORD`` times again on top of everyone's."""
-    out = dict(adjustments)
-    for key, w in own.weights.items():
-        out[key] = out.get(key, 1.0) * factor(OWN_WORD * w)
-    return out
+def personal(own: OwnWords) -> dict[tuple[str, str], float]:
+    """A learner's own words as factors on top of everyone's adjustments (``Recommender.recommend``'s ``own``):
+    each counts ``OWN_WORD`` times again for them."""
+    return {key: factor(OWN_WORD * w) for key, w in own.weights.items()}

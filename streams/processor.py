@@ -177,12 +177,10 @@ class AssessmentProcessor:
             for event in fresh:
                 eid = str(event.event_id)
                 mine = own.get(event.learner.id)
-                adjusted, completed = adjustments, None
-                if mine is not None and adjustments is not None:
-                    adjusted, completed = personal(adjustments, mine), set(mine.completed)
                 try:
-                    pairs.append((event, self.recommender.recommend(event, adjustments=adjusted,
-                                                                    completed=completed)))
+                    pairs.append((event, self.recommender.recommend(
+                        event, adjustments=adjustments, own=personal(mine) if mine else None,
+                        completed=set(mine.completed) if mine else None)))
                 except Exception as exc:  # noqa: BLE001 - a poison event must not stop the worker
                     logger.exception("recommending failed for event %s", eid, extra={"event_id": eid})
                     result.dead_letters.append(dead_letter(origin[eid], repr(exc), "processing", eid))

@@ -134,11 +134,12 @@ def test_a_learners_own_words_weigh_more_for_them_and_what_they_completed_is_not
     assert mine.completed == {done.offering_id}
     assert set(mine.weights) == {(top.offering_id, c) for c in top.addresses}
     everyone = feedback_adjustments(store)
-    for_them = personal(everyone, mine)
+    for_them = personal(mine)
     assert all(for_them[k] < everyone[k] < 1 for k in mine.weights)  # their word counts again, for them
     assert everyone[done.offering_id, done.addresses[0]] > 1  # others see it promoted: someone completed it
 
-    again = recommender.recommend(_learner_event(1), adjustments=for_them, completed=set(mine.completed))
+    again = recommender.recommend(_learner_event(1), adjustments=everyone, own=for_them,
+                                  completed=set(mine.completed))
     ranked = [i.offering_id for i in again.items]
     assert done.offering_id not in ranked  # they completed it
     assert top.offering_id not in ranked[:1]  # what they called not relevant no longer leads their path
