@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from store import Store
 from store.models import FeedbackRow, ReviewRow
@@ -79,15 +80,22 @@ def feedback_adjustments(store: Store) -> dict[tuple[str, str], float]:
     with store.session() as s:
         for oid, comp, w in _review_signals(s.scalars(select(ReviewRow))):
             weights[oid, comp] += w
-        # a learner's word counts once per offering and gap, however many of their recommendations carry it:
-        # the latest one
-        latest: dict[tuple[str, str, str], str] = {}
-        for fb in s.scalars(select(FeedbackRow).order_by(FeedbackRow.at, FeedbackRow.id)):
-            for comp in fb.competences:
-                latest[fb.learner_id, fb.offering_id, comp] = fb.value
-        for (_, oid, comp), value in latest.items():
+        for (_, oid, comp), value in _latest_words(s).items():
             weights[oid, comp] += FEEDBACK_WEIGHTS.get(value, 0.0)
     return {key: factor(w) for key, w in weights.items() if w != 0}
+
+
+def _latest_words(session: Session, learner_ids: set[str] | None = None) -> dict[tuple[str, str, str], str]:
+    """``{(learner, offering, competence): value}``: a learner's word counts once per offering and gap, however
+    many of their recommendations carry it: the latest one. Of every learner, or of ``learner_ids``."""
+    query = select(FeedbackRow).order_by(FeedbackRow.at, FeedbackRow.id)
+    if learner_ids is not None:
+        query = query.where(FeedbackRow.learner_id.in_(learner_ids))
+    latest: dict[tuple[str, str, str], str] = {}
+    for fb in session.scalars(query):
+        for comp in fb.competences:
+            latest[fb.learner_id, fb.offering_id, comp] = fb.value
+    return latest
 
 
 class CachedAdjustments:
@@ -121,13 +129,8 @@ def own_words(store: Store, learner_ids: Iterable[str]) -> dict[str, OwnWords]:
     ids = set(learner_ids)
     if not ids:
         return {}
-    latest: dict[tuple[str, str, str], str] = {}
     with store.session() as s:
-        rows = s.scalars(select(FeedbackRow).where(FeedbackRow.learner_id.in_(ids))
-                         .order_by(FeedbackRow.at, FeedbackRow.id))
-        for fb in rows:
-            for comp in fb.competences:
-                latest[fb.learner_id, fb.offering_id, comp] = fb.value
+        latest = _latest_words(s, ids)
     weights: dict[str, dict[tuple[str, str], float]] = defaultdict(dict)
     completed: dict[str, set[str]] = defaultdict(set)
     for (learner, oid, comp), value in latest.items():
