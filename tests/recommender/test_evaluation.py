@@ -5,6 +5,7 @@ The floors are the figures the method reached (README, "Recommendation quality")
 
 from __future__ import annotations
 
+import json
 import math
 from functools import cache
 from pathlib import Path
@@ -25,6 +26,7 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
+SECOND = ROOT / "tests" / "data" / "second-judge.jsonl"  # docs/experiments/judge_agreement.py reads it
 DEV_FLOOR, OWN_FLOOR = 0.828, 0.787  # own: 114 cases since j95-j114 (judged blind, never tuned on) joined
 SERVICE_SHARE_AT_MOST = 0.10
 # Offerings a judge forbade that stay in a top ten because another judge grades them for a learner whose event
@@ -86,6 +88,17 @@ def test_own_cases_are_many_and_varied() -> None:
     assert {c.event.learner.residence.country for c in own if c.event.learner.residence} >= {"LU", "FR", "BE", "DE"}
     assert {lang for c in own for lang in c.event.learner.languages} >= {"pt", "de", "fr", "en", "lb", "it"}
     assert any(c.event.assessment.framework == "pix-16" for c in own) and any(c.expect_empty for c in own)
+
+
+def test_second_judges_grades_name_judged_cases_and_catalogue_offerings(recommender) -> None:  # noqa: ANN001
+    judged = {c.case: c for c in (*cases(DEV), *cases(OWN))}
+    again = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(again) == len({a["case"] for a in again}) == 40
+    for a in again:
+        case = judged[a["case"]]
+        assert not case.expect_empty and set(a["relevant"].values()) <= {1, 2, 3}
+        named = set(a["relevant"]) | set(a["forbidden"])
+        assert named <= recommender.catalog.offerings.keys() and not set(a["relevant"]) & set(a["forbidden"])
 
 
 def _ranked(recommender):  # noqa: ANN001, ANN202
