@@ -1,21 +1,19 @@
-"""How far do two blind judges agree? The ceiling the nDCG@5 targets sit under.
+"""How far do blind judges agree? The ceiling the nDCG@5 targets sit under.
 
-`tests/data/second-judge.jsonl` re-grades 40 of the judged cases (the 17 graded dev cases and 23 own cases
-drawn at random, seed 20261204) by second judges who saw only the catalogue, the framework, the contract, the
-judging rules and each case's note and event: not the first grades, the code or any recommendation.
+40 of the judged cases (the 17 graded dev cases and 23 own cases drawn at random, seed 20261204) were judged
+again, blind, twice (`tests/data/README.md`):
+- `second-judge.jsonl`: judges who read the catalogue, the framework, the contract, the judging rules and each
+  case's note and event, as the first judges did;
+- `event-only-judge.jsonl`: judges who read the same but the event only, without the note: what the recommender
+  receives.
+None saw the first grades, the code or a recommendation.
 
-For each case it prints:
-- second→first: nDCG@5 of the second judge's order (best grade first) against the first judge's grades, the
-  order inside a grade averaged over random tie-breaks (seeded): what a second careful reader scores on the
-  figure the issue sets targets on;
-- first→second: the same the other way round;
-- upskill→first and upskill→second: the shipped recommender against each judge;
-- upskill's top-ten items the second judge forbids.
+It prints, for dev, own and all 40, the nDCG@5 of each judge's order (their graded offerings, best grade first,
+the order inside a grade averaged over seeded random tie-breaks) and of upskill's items against each judge's
+grades, with a bootstrap 95% interval over the cases, and how many of upskill's top-ten items a re-judge
+forbids.
 
     .venv/bin/python docs/experiments/judge_agreement.py
-
-The judges read the note, which says what the learner wants beyond the event (the recommender sees the event
-only), so the agreement is an upper bound of what the event alone allows.
 """
 
 from __future__ import annotations
@@ -33,7 +31,7 @@ from upskill.cli import settings_from_env
 ROOT = Path(__file__).resolve().parents[2]
 DATA = ROOT / "tests" / "data"
 CASES = [DATA / "dev-cases.jsonl", DATA / "judged-cases.jsonl"]
-SECOND = DATA / "second-judge.jsonl"
+AGAIN = {"second": DATA / "second-judge.jsonl", "event-only": DATA / "event-only-judge.jsonl"}
 TIE_BREAKS = 500  # random orders inside equal grades, averaged
 
 
@@ -54,31 +52,40 @@ def _mean(values: list[float]) -> str:
     return f"{sum(values) / len(values):.3f}{ci}"
 
 
+def _grades(path: Path) -> dict[str, dict[str, object]]:
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["case"]: row for row in rows}
+
+
 def main() -> None:
     logging.disable(logging.CRITICAL)
     first = {c.case: c for path in CASES for c in load_cases(path)}
-    second = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    again = {name: _grades(path) for name, path in AGAIN.items()}
+    shared = sorted(set.intersection(*(set(g) for g in again.values())), key=list(first).index)
     rec = make_recommender(settings_from_env())
     rnd = random.Random(0)  # noqa: S311 (seeded tie-breaks, not secrets)
-    rows = []
-    print(f"{'case':6s} {'second→first':>13s} {'first→second':>13s} {'upskill→first':>14s} {'upskill→second':>15s}"
-          f" {'forbidden':>9s}")
-    for again in second:
-        case = first[again["case"]]
-        grades = {oid: int(g) for oid, g in again["relevant"].items()}
-        ranked = [item.offering_id for item in rec.recommend(case.event).items]
-        forbidden = sum(1 for oid in ranked[:10] if oid in set(again["forbidden"]))
-        row = (judge_order_ndcg(grades, case.relevant, rnd), judge_order_ndcg(case.relevant, grades, rnd),
-               ndcg_at(ranked, case.relevant), ndcg_at(ranked, grades), forbidden)
-        rows.append((case.case, row))
-        print(f"{case.case:6s} {row[0]:13.3f} {row[1]:13.3f} {row[2]:14.3f} {row[3]:15.3f} {row[4]:9d}")
-    print("\nmean (bootstrap 95% interval over cases)")
+    judges: dict[str, dict[str, dict[str, int]]] = {"first": {c: first[c].relevant for c in shared}} | {
+        name: {c: {oid: int(g) for oid, g in grades[c]["relevant"].items()} for c in shared}  # type: ignore[union-attr]
+        for name, grades in again.items()}
+    ranked = {c: [item.offering_id for item in rec.recommend(first[c].event).items] for c in shared}
+    # (who orders, whose grades score it) -> per case nDCG@5
+    pairs = [(a, b) for a in judges for b in judges if a != b] + [("upskill", b) for b in judges]
+    figures: dict[tuple[str, str], dict[str, float]] = {}
+    for a, b in pairs:
+        figures[a, b] = {c: ndcg_at(ranked[c], judges[b][c]) if a == "upskill"
+                         else judge_order_ndcg(judges[a][c], judges[b][c], rnd) for c in shared}
+    forbidden = {name: sum(1 for c in shared for oid in ranked[c][:10] if oid in set(grades[c]["forbidden"]))
+                 for name, grades in again.items()}  # type: ignore[arg-type]
+    print(f"{len(shared)} cases graded by every judge; nDCG@5 of the order of the row against the grades of the "
+          "column (bootstrap 95% interval over cases)")
     for name, keep in (("dev", "d"), ("own", "j"), ("all", "")):
-        some = [row for case, row in rows if case.startswith(keep)]
-        figures = ", ".join(f"{label} {_mean([r[k] for r in some])}" for k, label in enumerate(
-            ("second→first", "first→second", "upskill→first", "upskill→second")))
-        print(f"{name} ({len(some)} cases): {figures}; upskill top-ten items the second judge forbids: "
-              f"{sum(r[4] for r in some)}")
+        some = [c for c in shared if c.startswith(keep)]
+        print(f"\n{name} ({len(some)} cases)")
+        print(f"{'order of':>10s} " + " ".join(f"{'against ' + b:>24s}" for b in judges))
+        for a in [*judges, "upskill"]:
+            cells = [_mean([figures[a, b][c] for c in some]) if (a, b) in figures else "-" for b in judges]
+            print(f"{a:>10s} " + " ".join(f"{cell:>24s}" for cell in cells))
+    print("\nupskill's top-ten items a re-judge forbids: " + ", ".join(f"{n} {k}" for n, k in forbidden.items()))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,8 @@ from tests.conftest import ROOT
 
 DEV = ROOT / "tests" / "data" / "dev-cases.jsonl"
 OWN = ROOT / "tests" / "data" / "judged-cases.jsonl"
-SECOND = ROOT / "tests" / "data" / "second-judge.jsonl"  # docs/experiments/judge_agreement.py reads it
+# the same cases judged again (docs/experiments/judge_agreement.py reads them)
+AGAIN = [ROOT / "tests" / "data" / "second-judge.jsonl", ROOT / "tests" / "data" / "event-only-judge.jsonl"]
 DEV_FLOOR, OWN_FLOOR = 0.828, 0.787  # own: 114 cases since j95-j114 (judged blind, never tuned on) joined
 SERVICE_SHARE_AT_MOST = 0.10
 # Offerings a judge forbade that stay in a top ten because another judge grades them for a learner whose event
@@ -90,9 +91,10 @@ def test_own_cases_are_many_and_varied() -> None:
     assert any(c.event.assessment.framework == "pix-16" for c in own) and any(c.expect_empty for c in own)
 
 
-def test_second_judges_grades_name_judged_cases_and_catalogue_offerings(recommender) -> None:  # noqa: ANN001
+@pytest.mark.parametrize("path", AGAIN, ids=lambda p: p.stem)
+def test_judged_again_grades_name_judged_cases_and_catalogue_offerings(recommender, path: Path) -> None:  # noqa: ANN001
     judged = {c.case: c for c in (*cases(DEV), *cases(OWN))}
-    again = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    again = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(again) == len({a["case"] for a in again}) == 40
     for a in again:
         case = judged[a["case"]]
