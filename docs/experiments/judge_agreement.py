@@ -23,6 +23,7 @@ import logging
 import random
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from recommender.evaluation import interval, load_cases, ndcg_at
 from runtime.resources import make_recommender
@@ -52,7 +53,7 @@ def _mean(values: list[float]) -> str:
     return f"{sum(values) / len(values):.3f}{ci}"
 
 
-def _grades(path: Path) -> dict[str, dict[str, object]]:
+def _grades(path: Path) -> dict[str, dict[str, Any]]:
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return {row["case"]: row for row in rows}
 
@@ -65,7 +66,7 @@ def main() -> None:
     rec = make_recommender(settings_from_env())
     rnd = random.Random(0)  # noqa: S311 (seeded tie-breaks, not secrets)
     judges: dict[str, dict[str, dict[str, int]]] = {"first": {c: first[c].relevant for c in shared}} | {
-        name: {c: {oid: int(g) for oid, g in grades[c]["relevant"].items()} for c in shared}  # type: ignore[union-attr]
+        name: {c: {oid: int(g) for oid, g in grades[c]["relevant"].items()} for c in shared}
         for name, grades in again.items()}
     ranked = {c: [item.offering_id for item in rec.recommend(first[c].event).items] for c in shared}
     # (who orders, whose grades score it) -> per case nDCG@5
@@ -75,7 +76,7 @@ def main() -> None:
         figures[a, b] = {c: ndcg_at(ranked[c], judges[b][c]) if a == "upskill"
                          else judge_order_ndcg(judges[a][c], judges[b][c], rnd) for c in shared}
     forbidden = {name: sum(1 for c in shared for oid in ranked[c][:10] if oid in set(grades[c]["forbidden"]))
-                 for name, grades in again.items()}  # type: ignore[arg-type]
+                 for name, grades in again.items()}
     print(f"{len(shared)} cases graded by every judge; nDCG@5 of the order of the row against the grades of the "
           "column (bootstrap 95% interval over cases)")
     for name, keep in (("dev", "d"), ("own", "j"), ("all", "")):
